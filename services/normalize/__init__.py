@@ -1,0 +1,1 @@
+"""normalize: consumes wirelog:raw, emits one ItemNormalized per bulletin item into wirelog:normalized."""

@@ -12,7 +12,7 @@ Precision = Literal["day", "week", "month", "quarter", "year", "decade", "range"
 
 class Mention(BaseModel):
     surface: str = Field(description="The text as written.")
-    start: int = Field(ge=0, description="Offset of the first character in the item text (Python str offsets).")
+    start: int = Field(ge=0, description="Offset of the first character in the item's full_text (Python str offsets).")
     end: int = Field(ge=0, description="Offset after the last character (exclusive).")
 
 
@@ -64,7 +64,11 @@ class ItemNormalizedData(BaseModel):
     bulletin_id: str
     position: int = Field(ge=0)
     label: str | None = None
-    text: str
+    text: str = Field(description="The item body as pushed.")
+    full_text: str = Field(
+        description="What was analysed, and what every mention's offsets refer to: 'label: text' when the item "
+        "has a label, else the text."
+    )
     source: str
     published_at: date | datetime
     reference_date: date

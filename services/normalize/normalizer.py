@@ -73,12 +73,13 @@ class Normalizer:
 
     def normalize(self, event: BulletinReceived, recorded_at: datetime) -> list[ItemNormalized]:
         bulletin = event.data
-        context = self.context_for([item.text for item in bulletin.items])
+        context = self.context_for([f"{item.label or ''} {item.text}" for item in bulletin.items])
         producer = Producer(service="normalize", version=self.version)
         out = []
         for position, item in enumerate(bulletin.items):
             item_id = f"{bulletin.bulletin_id}:{position}"
-            analysis = self.analyze(item.text, bulletin.reference_date, context)
+            full_text = f"{item.label}: {item.text}" if item.label else item.text
+            analysis = self.analyze(full_text, bulletin.reference_date, context)
             out.append(
                 ItemNormalized(
                     id=event_id_for(item_id, self.version),
@@ -94,6 +95,7 @@ class Normalizer:
                         position=position,
                         label=item.label,
                         text=item.text,
+                        full_text=full_text,
                         source=bulletin.source,
                         published_at=bulletin.published_at,
                         reference_date=bulletin.reference_date,

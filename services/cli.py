@@ -1,0 +1,108 @@
+"""The `wirelog` command: run the services, push bulletins, normalise files, and operate the event log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from services.common.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.common.logging import configure_logging
+    from services.ingest.app import create_app
+
+    settings = _settings()
+    configure_logging("ingest", settings.log_level, settings.log_format)
+    uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_level="warning")
+    return 0
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from services.common.logging import configure_logging
+    from services.normalize.app import create_app
+
+    settings = _settings()
+    configure_logging("normalize", settings.log_level, settings.log_format)
+    asyncio.run(create_app(settings).run())
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.common.logging import configure_logging
+    from services.store.app import create_app
+
+    settings = _settings()
+    configure_logging("store", settings.log_level, settings.log_format)
+    uvicorn.run(create_app(settings), host=settings.store_host, port=settings.store_port, log_level="warning")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from services.runner import run_all
+
+    return run_all(_settings(), data_dir=args.data_dir)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from services.push import push_paths
+
+    return push_paths(args.paths, url=args.url, source=args.source)
+
+
+def cmd_normalize_file(args: argparse.Namespace) -> int:
+    from services.normalize.batch import run
+
+    return run(sys.stdin, sys.stdout)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from services.normalize.evaluation.report import run
+
+    return run(args.corpus, args.only)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirelog", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("ingest", help="run the HTTP ingest service").set_defaults(func=cmd_ingest)
+    sub.add_parser("normalize", help="run the normalize stage").set_defaults(func=cmd_normalize)
+    sub.add_parser("store", help="run the store stage and the query API").set_defaults(func=cmd_store)
+    run = sub.add_parser("run", help="run everything for development (embedded Redis unless REDIS_URL is set)")
+    run.add_argument("--data-dir", default=".wirelog", help="where the embedded Redis and SQLite keep data")
+    run.set_defaults(func=cmd_run)
+    push = sub.add_parser("push", help="push bulletin files (json, ndjson, txt) or - for stdin")
+    push.add_argument("paths", nargs="+")
+    push.add_argument("--url", default=None, help="ingest base URL (default from WIRELOG_INGEST_HOST/PORT)")
+    push.add_argument("--source", default=None, help="source for text bulletins (default: the file name)")
+    push.set_defaults(func=cmd_push)
+    sub.add_parser("normalize-file", help="JSON lines {id,text,reference_date} on stdin -> analyses on stdout").set_defaults(
+        func=cmd_normalize_file
+    )
+    ev = sub.add_parser("eval", help="score the normaliser on the gold corpora")
+    ev.add_argument("--corpus", default="../shared/corpus")
+    ev.add_argument("--only", choices=["time", "places", "actors"], default=None)
+    ev.set_defaults(func=cmd_eval)
+    from services.operations.cli import add_operations
+
+    add_operations(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

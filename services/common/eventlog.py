@@ -1,0 +1,240 @@
+"""Event-log primitives shared by every stage: entry encoding, groups, and the consume/reclaim/dead-letter loop.
+
+Delivery is at-least-once; each stage makes the effect exactly-once by committing its output and the ack
+atomically (see the stage handlers). FastStream's own stream subscriber is not used for consumption: in 0.7
+it stops for good on NOGROUP, acks outside the handler's transaction and has no delivery cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from schemas.streams import EVENT_FIELD
+
+log = structlog.get_logger()
+
+
+def encode(event: BaseModel) -> dict[str, str]:
+    return {EVENT_FIELD: event.model_dump_json()}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    fields: dict[str, str]
+
+    def event(self) -> dict[str, Any]:
+        raw = self.fields.get(EVENT_FIELD)
+        if raw is None:
+            raise PermanentError(f"entry has no '{EVENT_FIELD}' field")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise PermanentError(f"'{EVENT_FIELD}' is not JSON: {exc}") from exc
+        if not isinstance(value, dict):
+            raise PermanentError(f"'{EVENT_FIELD}' is not a JSON object")
+        return value
+
+
+class PermanentError(Exception):
+    """An entry that can never succeed (undecodable, invalid): dead-lettered at once, not retried."""
+
+
+# Result of a handler for a batch: entry id -> the error of each entry that failed (the rest were acked).
+Failures = dict[str, Exception]
+Handler = Callable[[list[Entry]], Awaitable[Failures]]
+
+
+async def ensure_group(redis: Redis, stream: str, group: str) -> bool:
+    """Create the group at 0 (not $) so a new group consumes the backlog. True when it was created."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+        return True
+    except ResponseError as exc:
+        if "BUSYGROUP" in str(exc):
+            return False
+        raise
+
+
+_DEAD_LETTER = """
+local entry = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+local event = ''
+if #entry > 0 then
+  local fields = entry[1][2]
+  for i = 1, #fields, 2 do if fields[i] == ARGV[7] then event = fields[i + 1] end end
+end
+redis.call('XADD', KEYS[2], '*', 'event', event, 'stage', ARGV[3], 'error', ARGV[4], 'attempts', ARGV[5],
+  'original_id', ARGV[2], 'stream', KEYS[1], 'group', ARGV[1], 'failed_at', ARGV[6])
+redis.call('HDEL', KEYS[3], ARGV[2])
+return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+"""
+
+
+@dataclass
+class StageLoop:
+    """Reads a stream through a consumer group and feeds batches to a handler, forever, surviving Redis trouble.
+
+    - on start: the group is created at 0; this consumer's own pending entries (a previous life) come first;
+    - new entries with XREADGROUP '>' in batches;
+    - entries another consumer left pending are reclaimed once idle for `claim_idle_ms`, the wait doubling
+      with each delivery (backoff); after `max_deliveries` deliveries, or at once for a PermanentError,
+      the entry moves to the dead-letter stream with its last error, atomically with its ack;
+    - NOGROUP (Redis lost its data) recreates the group; connection errors retry with backoff.
+    """
+
+    redis: Redis
+    stream: str
+    group: str
+    consumer: str
+    stage: str
+    dead_letter_stream: str
+    errors_key: str
+    handler: Handler
+    batch_size: int = 100
+    block_ms: int = 1000
+    claim_idle_ms: int = 30_000
+    max_deliveries: int = 5
+    backoff_max_ms: int = 300_000
+
+    def __post_init__(self) -> None:
+        self._stopping = asyncio.Event()
+        self._dead_letter = self.redis.register_script(_DEAD_LETTER)
+        self._next_claim = 0.0
+        self.processed = 0
+        self.log = log.bind(stage=self.stage, stream=self.stream, consumer=self.consumer)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        delay = 0.1
+        while not self._stopping.is_set():
+            try:
+                await self._setup()
+                await self._drain_own_pending()
+                while not self._stopping.is_set():
+                    await self._reclaim_if_due()
+                    await self._read_new()
+                    delay = 0.1
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                self.log.warning("consumer group missing, recreating it", group=self.group)
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                self.log.warning("redis unavailable, retrying", error=str(exc), retry_in_s=delay)
+                await self._sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _setup(self) -> None:
+        if await ensure_group(self.redis, self.stream, self.group):
+            self.log.info("consumer group created at 0", group=self.group)
+
+    async def _drain_own_pending(self) -> None:
+        """Entries this consumer read but did not ack before it stopped or crashed."""
+        last = "0"
+        while not self._stopping.is_set():
+            reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: last}, count=self.batch_size)
+            entries = _entries(reply)
+            if not entries:
+                return
+            await self._handle(entries)
+            last = entries[-1].id
+
+    async def _read_new(self) -> None:
+        reply = await self.redis.xreadgroup(
+            self.group, self.consumer, {self.stream: ">"}, count=self.batch_size, block=self.block_ms
+        )
+        entries = _entries(reply)
+        if entries:
+            await self._handle(entries)
+
+    async def _handle(self, entries: list[Entry]) -> None:
+        try:
+            failures = await self.handler(entries)
+        except (RedisConnectionError, RedisTimeoutError, ResponseError):
+            raise
+        except Exception as exc:  # the handler could not even report per entry: every entry failed
+            self.log.exception("batch failed", entries=len(entries))
+            failures = {entry.id: exc for entry in entries}
+        self.processed += len(entries) - len(failures)
+        for entry_id, error in failures.items():
+            if isinstance(error, PermanentError):
+                await self._move_to_dead_letters(entry_id, error, attempts=1)
+            else:
+                self.log.warning("entry failed, will retry", entry_id=entry_id, error=_describe(error))
+                await self.redis.hset(self.errors_key, entry_id, _describe(error))
+
+    def _backoff_ms(self, deliveries: int) -> int:
+        return min(self.claim_idle_ms * 2 ** max(deliveries - 1, 0), self.backoff_max_ms)
+
+    async def _reclaim_if_due(self) -> None:
+        now = time.monotonic()
+        if now < self._next_claim:
+            return
+        self._next_claim = now + min(max(self.claim_idle_ms / 2000, 0.05), 5.0)
+        pending = await self.redis.xpending_range(
+            self.stream, self.group, min="-", max="+", count=self.batch_size, idle=self.claim_idle_ms
+        )
+        to_claim = []
+        for entry in pending:
+            deliveries = entry["times_delivered"]
+            if deliveries >= self.max_deliveries:
+                error = await self.redis.hget(self.errors_key, entry["message_id"]) or "consumer died while processing"
+                await self._move_to_dead_letters(entry["message_id"], error, attempts=deliveries)
+            elif entry["time_since_delivered"] >= self._backoff_ms(deliveries):
+                to_claim.append(entry["message_id"])
+        if not to_claim:
+            return
+        claimed = await self.redis.xclaim(self.stream, self.group, self.consumer, self.claim_idle_ms, to_claim)
+        entries = [Entry(entry_id, fields or {}) for entry_id, fields in claimed if fields is not None]
+        gone = set(to_claim) - {entry.id for entry in entries} - {entry_id for entry_id, _ in claimed}
+        if gone:  # deleted from the stream meanwhile: nothing left to process
+            await self.redis.xack(self.stream, self.group, *gone)
+        if entries:
+            self.log.info("reclaimed pending entries", count=len(entries))
+            await self._handle(entries)
+
+    async def _move_to_dead_letters(self, entry_id: str, error: Exception | str, attempts: int) -> None:
+        reason = error if isinstance(error, str) else _describe(error)
+        await self._dead_letter(
+            keys=[self.stream, self.dead_letter_stream, self.errors_key],
+            args=[self.group, entry_id, self.stage, reason, attempts, _utc_now(), "event"],
+        )
+        self.log.error("entry dead-lettered", entry_id=entry_id, error=reason, attempts=attempts)
+
+
+def _entries(reply: Any) -> list[Entry]:
+    if not reply:
+        return []
+    if isinstance(reply, dict):  # RESP3 clients answer with a mapping
+        batches = list(reply.values())
+        return [Entry(entry_id, fields or {}) for batch in batches for entry_id, fields in batch[0]]
+    return [Entry(entry_id, fields or {}) for _stream, batch in reply for entry_id, fields in batch]
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()

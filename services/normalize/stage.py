@@ -1,0 +1,65 @@
+"""Consumes wirelog:raw, emits wirelog:normalized: decodes raw entries and commits their items with the ack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import structlog
+from pydantic import ValidationError
+from redis.asyncio import Redis
+
+from schemas import BulletinReceived, ItemNormalized
+from schemas.upcast import UnknownSchemaVersion, upcast
+from services.common.eventlog import Entry, Failures, PermanentError
+from services.common.settings import StreamNames
+from services.normalize.log_writer import NormalizedLog
+from services.normalize.normalizer import Normalizer
+
+log = structlog.get_logger()
+
+Clock = Callable[[], datetime]
+
+
+def decode_bulletin(entry: Entry) -> BulletinReceived:
+    try:
+        return BulletinReceived.model_validate(upcast(entry.event()))
+    except (ValidationError, UnknownSchemaVersion) as exc:
+        raise PermanentError(f"not a valid BulletinReceived: {exc}") from exc
+
+
+def normalize_entry(entry: Entry, normalizer: Normalizer, clock: Clock) -> list[ItemNormalized]:
+    """The pure part, shared by the live stage and replay."""
+    return normalizer.normalize(decode_bulletin(entry), recorded_at=clock())
+
+
+class NormalizeStage:
+    def __init__(
+        self, redis: Redis, streams: StreamNames, group: str, normalizer: Normalizer, clock: Clock | None = None
+    ) -> None:
+        self.redis = redis
+        self.group = group
+        self.normalizer = normalizer
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.output = NormalizedLog(redis, streams)
+
+    async def handle(self, entries: list[Entry]) -> Failures:
+        failures: Failures = {}
+        done: list[tuple[Entry, list[ItemNormalized]]] = []
+        for entry in entries:
+            try:
+                done.append((entry, normalize_entry(entry, self.normalizer, self.clock)))
+            except Exception as exc:  # one bad bulletin never holds up the others
+                failures[entry.id] = exc
+        if done:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for entry, events in done:
+                    await self.output.queue_commit(pipe, events, self.group, entry.id)
+                replies = await pipe.execute()
+            for (entry, events), (written, unchanged) in zip(done, replies, strict=True):
+                bulletin_id = events[0].correlation_id if events else None
+                if written == -1:
+                    log.info("entry already processed elsewhere", entry_id=entry.id, bulletin_id=bulletin_id)
+                else:
+                    log.debug("bulletin normalized", entry_id=entry.id, bulletin_id=bulletin_id, written=written)
+        return failures

@@ -1,0 +1,157 @@
+"""Resolvers for expressions that state their own calendar position: ISO dates, month-day(-year), years, decades, quarters."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from services.normalize.temporal.arithmetic import nearest_year, quarter_of, safe_date, thanksgiving
+from services.normalize.temporal.lexicon import DECADE_WORDS, MONTHS, ORDINALS, SEASONS
+from services.normalize.temporal.patterns import DAY_IN, MONTH_IN, ORDINAL_IN, SEASON_IN, YEAR_IN
+from services.normalize.temporal.resolution import Resolution, Scene
+
+# Words that may introduce a bare four-digit number below 1900 as a year ("in 1812").
+_OLD_YEAR_CUES = ("in", "since", "of", "by", "until", "from", "year", "before", "after", "around", "circa")
+
+
+def _years(surface: str) -> list[int]:
+    return [int(y) for y in YEAR_IN.findall(surface)]
+
+
+def _month_day(surface: str, scene: Scene) -> tuple[int, list[int], list[int]] | None:
+    months = [MONTHS[m.lower()] for m in MONTH_IN.findall(surface)]
+    # Day numbers are read after removing year digits so "Sept. 30, 1989" yields only 30.
+    days = [int(d) for d in DAY_IN.findall(YEAR_IN.sub(" ", surface))]
+    if not months or not days:
+        return None
+    return months[0], months, days
+
+
+def _year_for(month: int, day: int, years: list[int], scene: Scene) -> int | None:
+    if years:
+        return years[-1]
+    if scene.reference is None:
+        return None
+    return nearest_year(month, day, scene.reference)
+
+
+def iso(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    parts = surface.split("-")
+    if len(parts) == 2:
+        return Resolution(surface, "month", True)
+    day = safe_date(int(parts[0]), int(parts[1]), int(parts[2]))
+    return Resolution(day.isoformat(), "day", True) if day else None
+
+
+def month_day(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    parsed = _month_day(surface, scene)
+    if parsed is None:
+        return None
+    month, _, days = parsed
+    years = _years(surface)
+    year = _year_for(month, days[0], years, scene)
+    if year is None:
+        return Resolution(None, "day", False)
+    day = safe_date(year, month, days[0])
+    return Resolution(day.isoformat(), "day", bool(years)) if day else None
+
+
+def day_range(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    parsed = _month_day(surface, scene)
+    if parsed is None or len(parsed[2]) < 2:
+        return None
+    first_month, months, days = parsed
+    last_month = months[-1]
+    years = _years(surface)
+    year = _year_for(first_month, days[0], years, scene)
+    if year is None:
+        return Resolution(None, "range", False)
+    first = safe_date(year, first_month, days[0])
+    last = safe_date(year + (last_month < first_month), last_month, days[-1])
+    if first is None or last is None or last < first:
+        return None
+    return _range(first, last, f"{first.isoformat()}/{last.isoformat()}", bool(years))
+
+
+def year_range(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    years = _years(surface)
+    if len(years) < 2 or years[1] <= years[0]:
+        return None
+    return _range(date(years[0], 1, 1), date(years[1], 12, 31), f"{years[0]}/{years[1]}", True)
+
+
+def _range(first: date, last: date, value: str, explicit: bool) -> Resolution:
+    return Resolution(value, "range", explicit, first.isoformat(), last.isoformat())
+
+
+def month_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    month = MONTHS[MONTH_IN.search(surface).group(1).lower()]
+    return Resolution(f"{_years(surface)[-1]:04d}-{month:02d}", "month", True)
+
+
+def year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    value = _years(surface)[-1]
+    if value < 1900:
+        previous = scene.text[max(0, start - 12) : start].split()
+        if not previous or previous[-1].lower() not in _OLD_YEAR_CUES:
+            return None
+    return Resolution(f"{value:04d}", "year", True)
+
+
+def decade(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    lowered = surface.lower()
+    if "century" in lowered:
+        number = int("".join(ch for ch in lowered.split("century")[0] if ch.isdigit()))
+        return Resolution(f"{number - 1:02d}", "decade", True)
+    digits = "".join(ch for ch in lowered if ch.isdigit())
+    if len(digits) == 4:
+        return Resolution(digits[:3], "decade", True)
+    if len(digits) == 2:
+        century = 20 if scene.reference and 2000 + int(digits) <= scene.reference.year else 19
+        return Resolution(f"{century}{digits[0]}", "decade", False)
+    word = next(w for w in DECADE_WORDS if w in lowered)
+    return Resolution(f"19{DECADE_WORDS[word]}", "decade", False)
+
+
+def quarter(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    match = ORDINAL_IN.search(surface)
+    number = ORDINALS[match.group(1).lower()] if match.group(1) else int(match.group(2))
+    years = _years(surface)
+    if years:
+        return Resolution(f"{years[-1]}-Q{number}", "quarter", True)
+    if scene.reference is None:
+        return Resolution(None, "quarter", False)
+    lowered = surface.lower()
+    if "next year" in lowered:
+        year = scene.reference.year + 1
+    elif "last year" in lowered:
+        year = scene.reference.year - 1
+    elif "this year" in lowered:
+        year = scene.reference.year
+    else:
+        # A quarter named without a year is the latest one that has begun, or the one about to.
+        year = scene.reference.year if number <= quarter_of(scene.reference) + 1 else scene.reference.year - 1
+    return Resolution(f"{year}-Q{number}", "quarter", False)
+
+
+def season_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    season = SEASONS[SEASON_IN.search(surface).group(1).lower()]
+    return Resolution(f"{_years(surface)[-1]}-{season}", "quarter", True)
+
+
+def holiday(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    lowered = surface.lower()
+    month, day = (12, 24 if "eve" in lowered else 25) if "christmas" in lowered else (1, 1)
+    if "new year" in lowered and "eve" in lowered:
+        month, day = 12, 31
+    years = _years(surface)
+    if "thanksgiving" in lowered:
+        if years:
+            return Resolution(thanksgiving(years[-1]).isoformat(), "day", True)
+        if scene.reference is None:
+            return Resolution(None, "day", False)
+        return Resolution(thanksgiving(nearest_year(11, 25, scene.reference)).isoformat(), "day", False)
+    year = _year_for(month, day, years, scene)
+    if year is None:
+        return Resolution(None, "day", False)
+    return Resolution(date(year, month, min(day, calendar.monthrange(year, month)[1])).isoformat(), "day", bool(years))

@@ -1,0 +1,1 @@
+"""Operator commands over the event log: status, dead letters, replay."""

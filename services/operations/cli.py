@@ -1,0 +1,79 @@
+"""Wires the operator commands (status, dlq, replay) into the `wirelog` parser."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from services.common.redis import async_client
+from services.common.settings import Settings
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    return asyncio.run(coro)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from services.operations.status import log_status
+
+    async def go() -> dict:
+        redis = async_client(Settings().redis_url)
+        try:
+            return await log_status(redis, Settings().streams)
+        finally:
+            await redis.aclose()
+
+    status = _run(go())
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return 0
+    for name, info in status["streams"].items():
+        print(f"{name}: length {info['length']}, first {info['first_id']}, last {info['last_id']}")
+        for group in info["groups"]:
+            print(f"  group {group['name']}: lag {group['lag']}, pending {group['pending']}, consumers {group['consumers']}")
+    for stage, count in status["dead_letters"].items():
+        print(f"dead letters {stage}: {count}")
+    return 0
+
+
+def cmd_dlq(args: argparse.Namespace) -> int:
+    from services.operations import dead_letters
+
+    async def go() -> int:
+        redis = async_client(Settings().redis_url)
+        try:
+            return await dead_letters.command(redis, Settings().streams, args)
+        finally:
+            await redis.aclose()
+
+    return _run(go())
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from services.operations.replay import command
+
+    return command(Settings(), args)
+
+
+def add_operations(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="streams, groups, lag, pending and dead letters")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    dlq = sub.add_parser("dlq", help="inspect and re-drive dead letters")
+    dlq.add_argument("action", choices=["list", "show", "retry", "purge"])
+    dlq.add_argument("ids", nargs="*", help="dead-letter entry ids (retry/purge: all when none given with --all)")
+    dlq.add_argument("--stage", choices=["normalize", "store"], default="normalize")
+    dlq.add_argument("--all", action="store_true", help="retry or purge every dead letter of the stage")
+    dlq.add_argument("--count", type=int, default=50)
+    dlq.set_defaults(func=cmd_dlq)
+
+    replay = sub.add_parser("replay", help="re-run a stage from the event log")
+    replay.add_argument("stage", choices=["normalize", "store"])
+    replay.add_argument("--from", dest="start", default="-", help="stream id or ISO time (default: the beginning)")
+    replay.add_argument("--to", dest="end", default="+", help="stream id or ISO time (default: the end)")
+    replay.add_argument("--rebuild", action="store_true", help="store: rebuild the read model into fresh tables")
+    replay.add_argument("--resume", action="store_true", help="continue an interrupted replay from its checkpoint")
+    replay.add_argument("--batch", type=int, default=500)
+    replay.set_defaults(func=cmd_replay)

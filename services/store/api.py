@@ -1,0 +1,65 @@
+"""The query API over the read model: /v1/events, /v1/events/{id}, /v1/bulletins/{id}, health."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from services.store.queries import BadCursor, EventFilters, get_bulletin, get_event, list_events
+
+
+def query_routes() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    def readyz(request: Request) -> JSONResponse:
+        try:
+            with request.app.state.db.reader.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any database failure means not ready
+            return JSONResponse(status_code=503, content={"status": "unavailable", "reason": str(exc)[:200]})
+        return JSONResponse(content={"status": "ready"})
+
+    @router.get("/v1/events")
+    def events(
+        request: Request,
+        bulletin: Annotated[str | None, Query(max_length=64)] = None,
+        source: Annotated[str | None, Query(max_length=128)] = None,
+        date_from: Annotated[date | None, Query(alias="from", description="Event date on or after (ISO day).")] = None,
+        date_to: Annotated[date | None, Query(alias="to", description="Event date on or before (ISO day).")] = None,
+        place: Annotated[str | None, Query(max_length=200, description="Place name or GeoNames id.")] = None,
+        actor: Annotated[str | None, Query(max_length=200, description="Actor name or id.")] = None,
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")] = None,
+        q: Annotated[str | None, Query(max_length=500, description="Free text in the item.")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    ) -> dict[str, Any]:
+        filters = EventFilters(bulletin, date_from, date_to, place, actor, country, q, source)
+        try:
+            return list_events(request.app.state.db, filters, limit, cursor)
+        except BadCursor as exc:
+            raise HTTPException(status_code=400, detail={"field": "cursor", "reason": str(exc)}) from exc
+
+    @router.get("/v1/events/{event_id}")
+    def event(request: Request, event_id: str) -> dict[str, Any]:
+        found = get_event(request.app.state.db, event_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail={"field": "id", "reason": "no such event or item"})
+        return found
+
+    @router.get("/v1/bulletins/{bulletin_id}")
+    def bulletin(request: Request, bulletin_id: str) -> dict[str, Any]:
+        found = get_bulletin(request.app.state.db, bulletin_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail={"field": "id", "reason": "no such bulletin"})
+        return found
+
+    return router

@@ -1,0 +1,263 @@
+"""The store's database: applies ItemNormalized events to the read model (SQLite or PostgreSQL).
+
+Each batch is one transaction that also records the stream position, so a crash between the commit and the
+ack only replays events the upsert already ignores.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, event, insert, select, update
+
+from schemas import ItemNormalized
+from services.store.dates import day_bounds
+from services.store.tables import generation_tables, meta_table
+
+
+@dataclass
+class Applied:
+    written: int = 0
+    unchanged: int = 0
+    stale: int = 0
+
+    def __iadd__(self, other: "Applied") -> "Applied":
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.stale += other.stale
+        return self
+
+
+def _stream_key(stream_id: str) -> tuple[int, int]:
+    ms, _, seq = stream_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def make_engines(url: str) -> tuple[Engine, Engine]:
+    """A writer engine and a reader engine; on SQLite the writer takes the write lock at BEGIN."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        writer = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        reader = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        for engine, begin in ((writer, "BEGIN IMMEDIATE"), (reader, "BEGIN")):
+            _sqlite_setup(engine, begin)
+        return writer, reader
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url, pool_pre_ping=True)
+    return engine, engine
+
+
+def _sqlite_setup(engine: Engine, begin: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # noqa: ANN001
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=60000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql(begin)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.writer, self.reader = make_engines(url)
+        self.metadata = MetaData()
+        self.meta = meta_table(self.metadata)
+        self._generations: dict[int, dict] = {}
+        with self.writer.begin() as conn:
+            self.meta.create(conn, checkfirst=True)
+            if conn.execute(select(self.meta.c.id)).first() is None:
+                conn.execute(insert(self.meta).values(id=1, live_generation=1, rebuild_generation=None))
+            self.create_generation(conn, 1)
+
+    def tables(self, generation: int) -> dict:
+        if generation not in self._generations:
+            self._generations[generation] = generation_tables(MetaData(), generation)
+        return self._generations[generation]
+
+    def create_generation(self, conn: Connection, generation: int) -> None:
+        for table in self.tables(generation).values():
+            table.create(conn, checkfirst=True)
+
+    def drop_generation(self, conn: Connection, generation: int) -> None:
+        for table in reversed(list(self.tables(generation).values())):
+            table.drop(conn, checkfirst=True)
+
+    def generations(self, conn: Connection, lock: bool = False) -> tuple[int, int | None]:
+        query = select(self.meta.c.live_generation, self.meta.c.rebuild_generation).where(self.meta.c.id == 1)
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        live, rebuilding = conn.execute(query).one()
+        return live, rebuilding
+
+    def live_tables(self, conn: Connection) -> dict:
+        return self.tables(self.generations(conn)[0])
+
+    # -- writes ---------------------------------------------------------------------------------------------
+
+    def apply_batch(self, events: list[tuple[str, ItemNormalized]], stream: str) -> Applied:
+        """Apply (stream id, event) pairs to the live generation and record the position, in one transaction."""
+        with self.writer.begin() as conn:
+            live, _ = self.generations(conn, lock=True)
+            return self.apply(conn, live, events, stream)
+
+    def apply(self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized]], stream: str) -> Applied:
+        tables = self.tables(generation)
+        result = Applied()
+        for stream_id, item_event in events:
+            result += self._apply_one(conn, tables, stream_id, item_event)
+        if events:
+            self._record_position(conn, tables["positions"], stream, events[-1][0], len(events))
+        return result
+
+    def _apply_one(self, conn: Connection, tables: dict, stream_id: str, item_event: ItemNormalized) -> Applied:
+        items = tables["items"]
+        data = item_event.data
+        current = conn.execute(
+            select(items.c.event_id, items.c.stream_id, items.c.revision).where(items.c.item_id == data.item_id)
+        ).first()
+        if current is not None:
+            if current.event_id == item_event.id:
+                return Applied(unchanged=1)
+            if _stream_key(stream_id) < _stream_key(current.stream_id):
+                return Applied(stale=1)  # an older revision seen late: the newer one stays
+        row = _item_row(item_event, stream_id, revision=1 if current is None else current.revision + 1)
+        if current is None:
+            conn.execute(insert(items).values(**row))
+        else:
+            conn.execute(update(items).where(items.c.item_id == data.item_id).values(**row))
+        for kind in ("places", "actors"):
+            conn.execute(delete(tables[kind]).where(tables[kind].c.item_id == data.item_id))
+        if data.places:
+            conn.execute(insert(tables["places"]), [_place_row(data.item_id, p) for p in data.places])
+        if data.actors:
+            conn.execute(insert(tables["actors"]), [_actor_row(data.item_id, a) for a in data.actors])
+        self._upsert_bulletin(conn, tables["bulletins"], item_event)
+        return Applied(written=1)
+
+    def _upsert_bulletin(self, conn: Connection, bulletins, item_event: ItemNormalized) -> None:  # noqa: ANN001
+        data = item_event.data
+        exists = conn.execute(select(bulletins.c.bulletin_id).where(bulletins.c.bulletin_id == data.bulletin_id)).first()
+        if exists is None:
+            conn.execute(
+                insert(bulletins).values(
+                    bulletin_id=data.bulletin_id,
+                    source=data.source,
+                    published_at=data.published_at.isoformat(),
+                    reference_date=data.reference_date.isoformat(),
+                    url=data.url,
+                    language=data.language,
+                )
+            )
+
+    def _record_position(self, conn: Connection, positions, stream: str, last_id: str, count: int) -> None:  # noqa: ANN001
+        current = conn.execute(select(positions.c.last_id, positions.c.applied).where(positions.c.stream == stream)).first()
+        if current is None:
+            conn.execute(insert(positions).values(stream=stream, last_id=last_id, applied=count))
+        elif _stream_key(last_id) > _stream_key(current.last_id):
+            conn.execute(
+                update(positions).where(positions.c.stream == stream).values(last_id=last_id, applied=current.applied + count)
+            )
+
+    def position(self, stream: str, generation: int | None = None) -> str | None:
+        with self.reader.connect() as conn:
+            generation = generation or self.generations(conn)[0]
+            positions = self.tables(generation)["positions"]
+            return conn.execute(select(positions.c.last_id).where(positions.c.stream == stream)).scalar()
+
+
+    # -- rebuild --------------------------------------------------------------------------------------------
+
+    def start_rebuild(self, resume: bool) -> int:
+        """The generation a rebuild fills: the interrupted one when resuming, else a fresh one."""
+        with self.writer.begin() as conn:
+            live, rebuilding = self.generations(conn, lock=True)
+            if rebuilding and resume:
+                self.create_generation(conn, rebuilding)
+                return rebuilding
+            if rebuilding:
+                self.drop_generation(conn, rebuilding)
+            generation = max(live, rebuilding or 0) + 1
+            self.drop_generation(conn, generation)
+            self.create_generation(conn, generation)
+            conn.execute(update(self.meta).where(self.meta.c.id == 1).values(rebuild_generation=generation))
+            return generation
+
+    def finish_rebuild(self, generation: int, apply_tail: Callable[[Connection], None]) -> None:
+        """Under the write lock: apply what arrived since the last batch, then make the new generation live."""
+        with self.writer.begin() as conn:
+            live, _ = self.generations(conn, lock=True)
+            # A write first, so that on SQLite the lock is held before the tail is read.
+            conn.execute(update(self.meta).where(self.meta.c.id == 1).values(rebuild_generation=generation))
+            apply_tail(conn)
+            conn.execute(
+                update(self.meta).where(self.meta.c.id == 1).values(live_generation=generation, rebuild_generation=None)
+            )
+        if live != generation:
+            with self.writer.begin() as conn:
+                self.drop_generation(conn, live)
+
+    def applied_count(self, stream: str, generation: int) -> int:
+        positions = self.tables(generation)["positions"]
+        with self.reader.connect() as conn:
+            return conn.execute(select(positions.c.applied).where(positions.c.stream == stream)).scalar() or 0
+
+
+def _item_row(item_event: ItemNormalized, stream_id: str, revision: int) -> dict:
+    data = item_event.data
+    start, end = day_bounds(data.event_date.value, data.event_date.range_start, data.event_date.range_end)
+    location = data.event_location
+    return {
+        "item_id": data.item_id,
+        "event_id": item_event.id,
+        "revision": revision,
+        "normalizer_version": data.normalizer_version,
+        "stream_id": stream_id,
+        "bulletin_id": data.bulletin_id,
+        "position": data.position,
+        "source": data.source,
+        "reference_date": data.reference_date.isoformat(),
+        "event_date": data.event_date.value,
+        "event_date_precision": data.event_date.precision,
+        "event_date_start": start,
+        "event_date_end": end,
+        "location_name": location.name if location else None,
+        "location_geonames_id": location.geonames_id if location else None,
+        "location_country": location.country_code if location else None,
+        "full_text": data.full_text,
+        "event": item_event.model_dump_json(),
+    }
+
+
+def _place_row(item_id: str, place) -> dict:  # noqa: ANN001
+    return {
+        "item_id": item_id,
+        "geonames_id": place.geonames_id,
+        "name": place.name,
+        "name_key": place.name.casefold(),
+        "country_code": place.country_code,
+    }
+
+
+def _actor_row(item_id: str, actor) -> dict:  # noqa: ANN001
+    return {
+        "item_id": item_id,
+        "actor_id": actor.actor_id,
+        "name": actor.name,
+        "name_key": actor.name.casefold(),
+        "country": actor.country,
+    }
+
+
+def event_json(row_event: str) -> dict:
+    return json.loads(row_event)
+

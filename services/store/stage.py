@@ -1,0 +1,46 @@
+"""Consumes wirelog:normalized into the read model: one DB transaction per batch (rows + position), then XACK."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+from pydantic import ValidationError
+from redis.asyncio import Redis
+
+from schemas import ItemNormalized
+from schemas.upcast import UnknownSchemaVersion, upcast
+from services.common.eventlog import Entry, Failures, PermanentError
+from services.store.database import Database
+
+log = structlog.get_logger()
+
+
+def decode_item(entry: Entry) -> ItemNormalized:
+    try:
+        return ItemNormalized.model_validate(upcast(entry.event()))
+    except (ValidationError, UnknownSchemaVersion) as exc:
+        raise PermanentError(f"not a valid ItemNormalized: {exc}") from exc
+
+
+class StoreStage:
+    def __init__(self, redis: Redis, db: Database, stream: str, group: str) -> None:
+        self.redis = redis
+        self.db = db
+        self.stream = stream
+        self.group = group
+
+    async def handle(self, entries: list[Entry]) -> Failures:
+        failures: Failures = {}
+        decoded: list[tuple[str, ItemNormalized]] = []
+        for entry in entries:
+            try:
+                decoded.append((entry.id, decode_item(entry)))
+            except PermanentError as exc:
+                failures[entry.id] = exc
+        if decoded:
+            # The database call blocks: run it off the event loop so the API stays responsive.
+            applied = await asyncio.to_thread(self.db.apply_batch, decoded, self.stream)
+            await self.redis.xack(self.stream, self.group, *[entry_id for entry_id, _ in decoded])
+            log.debug("batch stored", written=applied.written, unchanged=applied.unchanged, stale=applied.stale)
+        return failures

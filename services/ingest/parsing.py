@@ -95,15 +95,22 @@ def _validate(index: int, record: Any) -> Bulletin | Rejected:
     try:
         bulletin = Bulletin.model_validate(record)
     except ValidationError as exc:
-        return Rejected(index, [_describe(error) for error in exc.errors()])
+        return Rejected(index, _describe_all(exc.errors()))
     if not bulletin.all_items():
         return Rejected(index, [{"field": "items", "reason": "a bulletin needs at least one item or a lead"}])
     return bulletin
 
 
-def _describe(error: dict[str, Any]) -> dict[str, str]:
-    field = ".".join(str(part) for part in error.get("loc", ())) or "body"
-    return {"field": field, "reason": error.get("msg", "invalid")}
+# Union members appear in pydantic's error locations ("published_at.date"): users know the field only.
+_UNION_MEMBERS = {"date", "datetime", "str", "int", "list", "dict"}
+
+
+def _describe_all(errors: list[Any]) -> list[dict[str, str]]:
+    described: dict[str, str] = {}
+    for error in errors:
+        parts = [str(p) for p in error.get("loc", ()) if str(p) not in _UNION_MEMBERS and "[" not in str(p)]
+        described.setdefault(".".join(parts) or "body", error.get("msg", "invalid"))
+    return [{"field": field, "reason": reason} for field, reason in described.items()]
 
 
 def parse_live_update(text: str, source: str) -> dict[str, Any]:

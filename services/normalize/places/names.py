@@ -21,6 +21,9 @@ def name_key(name: str) -> str:
     return " ".join(fold(word) for word in _SEPARATORS.split(name.strip()) if fold(word))
 
 
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2010-\u2019\u02bc]")
+
+
 def is_latin(name: str) -> bool:
-    """True when every letter is Latin script: other scripts never occur in English news text."""
-    return all(ord(c) < 0x250 or not c.isalpha() for c in unicodedata.normalize("NFC", name))
+    """True when every character is Latin script or punctuation: other scripts never occur in English news."""
+    return _NON_LATIN.search(name) is None

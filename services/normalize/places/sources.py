@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -131,19 +132,16 @@ def _add_cities(sources: Sources, admin1_names: dict) -> None:
         cc = city["countrycode"]
         place = Place(city["geonameid"], city["name"], "city", cc, admin1_names.get(f"{cc}.{city['admin1code']}"),
                       city["latitude"], city["longitude"], int(city["population"] or 0), (cc, city["name"]) in capitals)
-        alternate = [a for a in city["alternatenames"] if _usable_alternate(a)]
+        alternate = [a for a in city["alternatenames"] if _usable_alternate(a)] if place.population >= 5000 else []
         sources.add(place, [city["name"]], alternate)
+
+
+_PROPER_NAME = re.compile(r"[A-Z\u00c0-\u00de][^\d]*[a-z\u00df-\u024f][^\d]*")
 
 
 def _usable_alternate(name: str) -> bool:
     """Keeps Latin-script proper names; drops codes (IEV), lower-case labels and numbered variants."""
-    return (
-        len(name) > 2
-        and name[0].isupper()
-        and not name.isupper()
-        and not any(c.isdigit() for c in name)
-        and is_latin(name)
-    )
+    return len(name) > 2 and _PROPER_NAME.fullmatch(name) is not None and is_latin(name)
 
 
 def _apply_overrides(sources: Sources, overrides: dict) -> None:

@@ -63,7 +63,7 @@ _ALTERNATIVES = [
         "rel",
         rf"(?:(?:early|late|earlier|later|mid)[\s-]+)?"
         r"(?:this(?:\s+coming)?|last|next|past|previous|coming|current|that"
-        r"|the\s+(?:past|last|previous|coming|next|current|following|same|preceding))"
+        r"|the\s+(?:past|last|previous|coming|next|current|following|same|preceding)|the(?=\s+weekend))"
         rf"\s+(?:weekend|week|month|year|decade|century|{SEASON}|{_MONTH_CAP}|{WEEKDAY}{PART_OF_DAY})(?![s-])",
     ),
     ("rel_in", r"(?:earlier|later)\s+in\s+the\s+(?:week|month|year)"),
@@ -82,8 +82,9 @@ _ALTERNATIVES = [
     (
         "ref",
         r"(?:right\s+)?now\b(?!-)|currently|current(?!\s+(?:account|affairs)\b)|nowadays|at\s+present|presently|these\s+days"
-        r"|recently|recent(?:\s+(?:days|weeks|months|years|decades))?|lately|formerly|previously|in\s+the\s+past|the\s+past"
-        r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|future|soon"
+        r"|recently|recent(?:\s+(?:days|weeks|months|years|decades))?|lately|formerly|previously"
+        rf"|the\s+past(?!\s+(?:{COUNT}|{VAGUE}|hours?|days?|weeks?|months?|years?|decades?)\b)"
+        r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|future|(?<!\bas\s)soon"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|years|decades)",
     ),
     ("holiday", rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?)(?:,?\s+{YEAR})?"),
@@ -106,3 +107,36 @@ WEEKDAY_IN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|s
 COUNT_UNIT_IN = re.compile(rf"({COUNT}|{VAGUE})\s+(?:or\s+so\s+)?(hour|day|week|month|year|decade|fortnight)s?", re.IGNORECASE)
 SEASON_IN = re.compile(rf"\b({SEASON})\b", re.IGNORECASE)
 ORDINAL_IN = re.compile(rf"\b({ORDINAL})\b|(?-i:Q)([1-4])", re.IGNORECASE)
+
+# Words an expression can begin with. The scanner is only tried where one of them starts, which keeps a
+# whole-article scan cheap: most words are checked with one set lookup instead of every alternative.
+_TOKEN = re.compile(r"[A-Za-z]+\d*|\d+")
+TRIGGERS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sept sep oct nov dec monday tuesday wednesday thursday friday saturday sunday
+    spring summer fall autumn winter the this last next past previous coming current currently that early late
+    earlier later mid between from a an couple few several some many almost nearly about around just only over
+    roughly more less today yesterday tomorrow tonight now right nowadays at presently these recently recent
+    lately formerly previously future soon upcoming christmas new thanksgiving fiscal year first second third
+    fourth q1 q2 q3 q4 twenties thirties forties fifties sixties seventies eighties nineties fortnight""".split()
+    + list(NUMBER_WORDS)
+)
+
+
+def scan(text: str):
+    """Matches of SCANNER in reading order, not overlapping, tried only at trigger words."""
+    covered = 0
+    for token in _TOKEN.finditer(text):
+        start = token.start()
+        if start < covered:
+            continue
+        word = token.group()
+        if word.isdigit():
+            if start and text[start - 1] in "'’":
+                start -= 1
+        elif word.lower() not in TRIGGERS:
+            continue
+        match = SCANNER.match(text, start)
+        if match:
+            covered = match.end()
+            yield match

@@ -6,7 +6,7 @@ import re
 
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
-_FUTURE = r"will|shall|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected\s+to|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
+_FUTURE = r"will|shall|may|might|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected\s+to|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"

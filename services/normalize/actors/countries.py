@@ -1,0 +1,69 @@
+"""Actors, shared resource: which words point at a country (names, demonyms, capitals, seats of government)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+
+from services.normalize.actors.tokens import keys_of
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+    seats: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass
+class CountryTable:
+    """Lookups by token-key tuples; the longest reference wins, so 'South Korean' beats 'Korean'."""
+
+    countries: dict[str, Country]
+    # key tuple -> (country code, kind) where kind is name | demonym | capital | seat
+    refs: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    max_len: int = 1
+
+    @classmethod
+    def load(cls, path: Path) -> "CountryTable":
+        raw = json.loads(path.read_text(encoding="utf-8"))["countries"]
+        countries: dict[str, Country] = {}
+        for code, c in raw.items():
+            names = list(c["names"])
+            official = pycountry.countries.get(alpha_2=code)
+            for extra in (getattr(official, "common_name", None), getattr(official, "name", None)):
+                if extra and "," not in extra and extra not in names:
+                    names.append(extra)
+            countries[code] = Country(
+                code, tuple(names), tuple(c.get("demonyms", [])), tuple(c.get("capitals", [])), tuple(c.get("seats", []))
+            )
+        table = cls(countries)
+        for code, country in countries.items():
+            for kind, values in (("capital", country.capitals), ("demonym", country.demonyms), ("name", country.names)):
+                for value in values:
+                    table.refs[keys_of(value)] = (code, kind)
+        table.max_len = max(len(k) for k in table.refs)
+        return table
+
+    def name_of(self, code: str) -> str:
+        if code in self.countries:
+            return self.countries[code].name
+        official = pycountry.countries.get(alpha_2=code)
+        return getattr(official, "common_name", None) or getattr(official, "name", code)
+
+    def match_at(self, keys: list[str], i: int, kinds: tuple[str, ...] = ("name", "demonym")) -> tuple[int, str, str] | None:
+        """Longest country reference starting at token i: (length, code, kind)."""
+        for n in range(min(self.max_len, len(keys) - i), 0, -1):
+            hit = self.refs.get(tuple(keys[i : i + n]))
+            if hit and hit[1] in kinds:
+                return n, hit[0], hit[1]
+        return None

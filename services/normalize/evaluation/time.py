@@ -1,0 +1,177 @@
+"""Date scores for `make eval`: TempEval-3 extent and value F1 on dev/time.jsonl, event-date accuracy on dev/events.jsonl."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.normalize.batch import analyze_record
+from services.normalize.normalizer import Normalizer
+from services.normalize.temporal import tag_dates
+from services.normalize.temporal.patterns import SCANNER
+
+_WEEK = re.compile(r"-W(\d)(?=$|-)")
+TARGETS = {"value F1": 0.85, "relaxed F1": 0.90}
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    predicted: int = 0
+    strict_predicted: int = 0
+    strict_gold: int = 0
+    relaxed_predicted: int = 0
+    relaxed_gold: int = 0
+    value_predicted: int = 0
+    value_gold: int = 0
+    by_kind: dict[str, Counter] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str, example: str | None = None) -> None:
+        self.by_kind.setdefault(kind, Counter())[outcome] += 1
+        if example is not None and len(self.examples.setdefault(f"{kind}/{outcome}", [])) < 4:
+            self.examples[f"{kind}/{outcome}"].append(example)
+
+
+def canonical_value(value: str | None) -> str | None:
+    """TIMEX3 values written two ways in the gold ('2000-W7' and '2000-W07') compare equal."""
+    return _WEEK.sub(r"-W0\1", value) if value else value
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _kind(surface: str) -> str:
+    match = SCANNER.search(surface)
+    return match.lastgroup if match else "unrecognised"
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score_document(record: dict[str, Any], predicted: list[dict[str, Any]], tally: Tally) -> None:
+    gold = [t for t in record["timexes"] if t["type"] == "DATE"]
+    others = [t for t in record["timexes"] if t["type"] != "DATE"]
+    # A prediction on a TIME, DURATION or SET timex is neither right nor wrong for DATE scoring.
+    scored = [p for p in predicted if any(_overlaps(p, g) for g in gold) or not any(_overlaps(p, o) for o in others)]
+    tally.gold += len(gold)
+    tally.predicted += len(scored)
+    for p in scored:
+        hits = [g for g in gold if _overlaps(p, g)]
+        tally.strict_predicted += any(g["start"] == p["start"] and g["end"] == p["end"] for g in hits)
+        tally.relaxed_predicted += bool(hits)
+        tally.value_predicted += any(canonical_value(g["value"]) == canonical_value(p["value"]) for g in hits)
+        if not hits:
+            tally.count(_kind(p["surface"]), "spurious", p["surface"])
+    for g in gold:
+        hits = [p for p in scored if _overlaps(p, g)]
+        kind = _kind(hits[0]["surface"]) if hits else _kind(g["surface"])
+        tally.count(kind, "gold")
+        tally.strict_gold += any(g["start"] == p["start"] and g["end"] == p["end"] for p in hits)
+        tally.relaxed_gold += bool(hits)
+        right = any(canonical_value(g["value"]) == canonical_value(p["value"]) for p in hits)
+        tally.value_gold += right
+        if not hits:
+            tally.count(kind, "missed", g["surface"])
+        elif not right:
+            shown = f"{hits[0]['surface']!r}={hits[0]['value']} gold {g['value']} (ref {record.get('reference_date')})"
+            tally.count(kind, "wrong value", shown)
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _time_report(records: list[dict[str, Any]], normalizer: Normalizer) -> tuple[list[str], Tally]:
+    tally = Tally()
+    for record in records:
+        score_document(record, analyze_record(record, normalizer)["dates"], tally)
+    rows = []
+    for name, (p_hits, g_hits) in {
+        "strict": (tally.strict_predicted, tally.strict_gold),
+        "relaxed": (tally.relaxed_predicted, tally.relaxed_gold),
+        "value": (tally.value_predicted, tally.value_gold),
+    }.items():
+        precision = p_hits / tally.predicted if tally.predicted else 0.0
+        recall = g_hits / tally.gold if tally.gold else 0.0
+        f1 = _f1(precision, recall)
+        target = TARGETS.get(f"{name} F1")
+        mark = "" if target is None else f"  (target >= {target:.2f}: {'met' if f1 >= target else 'NOT met'})"
+        rows.append(f"  {name:<8} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}{mark}")
+    lines = [f"DATE timexes: {len(records)} documents, {tally.gold} gold, {tally.predicted} scored predictions", *rows]
+    lines.append("  errors by expression kind (gold / missed / wrong value / spurious):")
+    ordered = sorted(tally.by_kind.items(), key=lambda kv: -(kv[1]["missed"] + kv[1]["wrong value"] + kv[1]["spurious"]))
+    for kind, counts in ordered:
+        lines.append(
+            f"    {kind:<13} {counts['gold']:>5} {counts['missed']:>7} {counts['wrong value']:>7} {counts['spurious']:>7}"
+        )
+    return lines, tally
+
+
+def _predicted_day(event_date: dict[str, Any] | None) -> date | None:
+    if not event_date:
+        return None
+    value = event_date.get("range_start") if event_date["precision"] == "range" else event_date.get("value")
+    if event_date["precision"] not in ("day", "reported", "range") or not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def _event_report(records: list[dict[str, Any]], normalizer: Normalizer) -> list[str]:
+    exact = near = 0
+    precisions: Counter = Counter()
+    for record in records:
+        event_date = analyze_record(record, normalizer)["event_date"]
+        precisions[event_date["precision"] if event_date else "none"] += 1
+        predicted, gold = _predicted_day(event_date), date.fromisoformat(record["event_date"])
+        exact += predicted == gold
+        near += predicted is not None and abs((predicted - gold).days) <= 1
+    total = len(records) or 1
+    return [
+        f"event_date: {len(records)} events, exact day {exact / total:.3f}, within 1 day {near / total:.3f}",
+        "  (day value, range start, or the reported bulletin date; precision " + dict(precisions).__repr__() + ")",
+    ]
+
+
+def _speed(records: list[dict[str, Any]]) -> str:
+    texts = [(r["text"], date.fromisoformat(r["reference_date"][:10])) for r in records]
+    started = time.perf_counter()
+    for text, reference in texts:
+        tag_dates(text, reference)
+    seconds = time.perf_counter() - started
+    chars = sum(len(t) for t, _ in texts) or 1
+    return f"tag_dates speed: {seconds / chars * 300 * 1000:.3f} ms per 300 characters ({chars} characters, one core)"
+
+
+def evaluate(corpus_dir: Path, normalizer: Normalizer) -> str:
+    """A printable report of the date scores on `corpus_dir/dev`."""
+    timex_records = _read(corpus_dir / "dev" / "time.jsonl")
+    lines, tally = _time_report(timex_records, normalizer)
+    events = corpus_dir / "dev" / "events.jsonl"
+    if events.exists():
+        lines += _event_report(_read(events), normalizer)
+    lines.append(_speed(timex_records))
+    return "\n".join(lines)
+
+
+def examples(corpus_dir: Path, normalizer: Normalizer) -> str:
+    """The first few errors of each kind, for tuning."""
+    _, tally = _time_report(_read(corpus_dir / "dev" / "time.jsonl"), normalizer)
+    return "\n".join(f"{key}: {shown}" for key, shown in sorted(tally.examples.items()))
+
+
+if __name__ == "__main__":
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus")
+    print(evaluate(corpus, Normalizer()))
+    if "--examples" in sys.argv:
+        print(examples(corpus, Normalizer()))

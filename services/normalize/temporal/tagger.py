@@ -1,0 +1,73 @@
+"""tag_dates: one scan of an item's text, each match resolved in reading order so later ones can lean on earlier ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from schemas import DateMention
+from services.normalize.temporal import anchoring, explicit, relative
+from services.normalize.temporal.patterns import SCANNER, scan
+from services.normalize.temporal.resolution import Resolution, Scene
+from services.normalize.temporal.sentences import SentenceIndex
+
+Resolver = Callable[[str, int, int, Scene], Resolution | None]
+
+RESOLVERS: dict[str, Resolver] = {
+    "span": relative.span,
+    "range_md": explicit.day_range,
+    "range_dm": explicit.day_range,
+    "range_y": explicit.year_range,
+    "iso": explicit.iso,
+    "mdy": explicit.month_day,
+    "dmy": explicit.month_day,
+    "month_year": explicit.month_year,
+    "month_rel": relative.month_of_relative_year,
+    "quarter": explicit.quarter,
+    "quarter_rel": anchoring.quarter_relative,
+    "decade": explicit.decade,
+    "year_word": anchoring.year_word,
+    "season_year": explicit.season_year,
+    "rel": relative.relative,
+    "rel_in": relative.relative_in,
+    "day_word": relative.day_word,
+    "ago": anchoring.year_ago,
+    "shift": anchoring.shifted,
+    "in_count": relative.in_count,
+    "ref": relative.ref_word,
+    "holiday": explicit.holiday,
+    "year": explicit.year,
+    "month": relative.month,
+    "weekday": relative.weekday,
+}
+
+
+def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
+    """Every date expression in `text`, sorted by start, valued against `reference_date` (the bulletin date)."""
+    scene = Scene(text=text, reference=reference_date, sentences=SentenceIndex(text), found=[])
+    for match in scan(text):
+        kind = match.lastgroup
+        start, end = match.span()
+        surface = match.group()
+        resolution = RESOLVERS[kind](surface, start, end, scene)
+        if resolution is None:
+            continue
+        scene.found.append(
+            DateMention(
+                surface=surface,
+                start=start,
+                end=end,
+                value=resolution.value,
+                precision=resolution.precision,
+                explicit=resolution.explicit,
+                range_start=resolution.range_start,
+                range_end=resolution.range_end,
+            )
+        )
+    return scene.found
+
+
+def kind_of(text: str, start: int) -> str | None:
+    """The scanner's name for the expression starting at `start` (the evaluation groups errors by it)."""
+    match = SCANNER.match(text, start)
+    return match.lastgroup if match else None

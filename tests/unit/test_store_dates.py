@@ -1,0 +1,28 @@
+"""Day bounds of TIMEX3 values, which the date-range filter compares."""
+
+import pytest
+
+from services.store.dates import day_bounds
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds"),
+    [
+        ("2022-03-30", ("2022-03-30", "2022-03-30")),
+        ("2022-02", ("2022-02-01", "2022-02-28")),
+        ("2024-02", ("2024-02-01", "2024-02-29")),
+        ("2022", ("2022-01-01", "2022-12-31")),
+        ("2022-W13", ("2022-03-28", "2022-04-03")),
+        ("2022-Q2", ("2022-04-01", "2022-06-30")),
+        ("2022-03-30/2022-03-31", ("2022-03-30", "2022-03-31")),
+        ("PRESENT_REF", (None, None)),
+        (None, (None, None)),
+        ("2022-13", (None, None)),
+    ],
+)
+def test_values_map_to_first_and_last_day(value, bounds):
+    assert day_bounds(value) == bounds
+
+
+def test_explicit_range_bounds_win():
+    assert day_bounds("2022-03", "2022-03-05", "2022-03-07") == ("2022-03-05", "2022-03-07")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -22,14 +23,18 @@ from services.common.redis import async_client, sync_client
 from services.common.settings import Settings
 
 
+_STREAM_ID = re.compile(r"^\(?\d+(-\d+)?$")
+_MAX_SEQ = 2**64 - 1
+
+
 def stream_bound(value: str, end: bool = False) -> str:
-    """A stream id as given, or an ISO time turned into the stream id of that millisecond."""
-    if value in ("-", "+") or value[:1].isdigit() and "-" in value and "T" not in value and ":" not in value:
+    """A stream id as given, or an ISO date/time turned into the stream ids of that millisecond."""
+    if value in ("-", "+") or _STREAM_ID.match(value):
         return value
     moment = datetime.fromisoformat(value)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     ms = int(moment.timestamp() * 1000)
-    return f"{ms}-{2**63 - 1 if end else 0}" if end else f"{ms}-0"
+    return f"{ms}-{_MAX_SEQ}" if end else f"{ms}-0"
 
 
 def read_range(redis: Redis, stream: str, start: str, end: str, batch: int) -> Iterator[list[Entry]]:
@@ -43,58 +48,48 @@ def read_range(redis: Redis, stream: str, start: str, end: str, batch: int) -> I
         cursor = "(" + rows[-1][0]
 
 
-def count_range(redis: Redis, stream: str, start: str, end: str) -> int:
-    if start == "-" and end == "+":
-        return redis.xlen(stream)
-    return 0  # unknown without a scan; the progress bar then shows rate only
-
-
 def progress(total: int, unit: str) -> tqdm:
     return tqdm(total=total or None, unit=unit, dynamic_ncols=True, mininterval=0.5)
 
 
-def replay_normalize(settings: Settings, start: str, end: str, batch: int, resume: bool) -> Counter:
+async def replay_normalize(settings: Settings, start: str, end: str, batch: int, resume: bool) -> Counter:
     from services.normalize.log_writer import NormalizedLog
     from services.normalize.normalizer import Normalizer
     from services.normalize.stage import normalize_entry
 
     streams = settings.streams
-    redis = sync_client(settings.redis_url)
-    checkpoint = streams.replay_cursor("normalize")
-    if resume and (saved := redis.get(checkpoint)):
-        start = "(" + saved
-    normalizer = Normalizer()
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
-    counts: Counter = Counter()
-
-    async def commit(batches: list) -> list:
-        aredis = async_client(settings.redis_url)
-        try:
-            log = NormalizedLog(aredis, streams)
-            async with aredis.pipeline(transaction=False) as pipe:
-                for events in batches:
-                    await log.queue_commit(pipe, events)
-                return await pipe.execute()
-        finally:
-            await aredis.aclose()
-
-    bar = progress(count_range(redis, streams.raw, start, end), "bulletin")
-    for entries in read_range(redis, streams.raw, start, end, batch):
-        outputs = []
-        for entry in entries:
-            try:
-                outputs.append(normalize_entry(entry, normalizer, clock))
-            except PermanentError:
-                counts["failed"] += 1
-        for written, unchanged in asyncio.run(commit(outputs)):
-            counts["written"] += written
-            counts["unchanged"] += unchanged
-        counts["read"] += len(entries)
-        redis.set(checkpoint, entries[-1].id)
-        bar.update(len(entries))
-    bar.close()
-    redis.delete(checkpoint)
-    return counts
+    redis = async_client(settings.redis_url)
+    try:
+        checkpoint = streams.replay_cursor("normalize")
+        if resume and (saved := await redis.get(checkpoint)):
+            start = "(" + saved
+        normalizer = Normalizer()
+        output = NormalizedLog(redis, streams)
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+        counts: Counter = Counter()
+        total = await redis.xlen(streams.raw) if (start, end) == ("-", "+") else 0
+        bar = progress(total, "bulletin")
+        cursor = start
+        while rows := await redis.xrange(streams.raw, cursor, end, count=batch):
+            async with redis.pipeline(transaction=False) as pipe:
+                for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
+                    try:
+                        await output.queue_commit(pipe, normalize_entry(entry, normalizer, clock))
+                    except PermanentError:
+                        counts["failed"] += 1
+                replies = await pipe.execute()
+            for written, unchanged in replies:
+                counts["written"] += written
+                counts["unchanged"] += unchanged
+            counts["read"] += len(rows)
+            await redis.set(checkpoint, rows[-1][0])
+            bar.update(len(rows))
+            cursor = "(" + rows[-1][0]
+        bar.close()
+        await redis.delete(checkpoint)
+        return counts
+    finally:
+        await redis.aclose()
 
 
 def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
@@ -146,7 +141,8 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
 def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     if args.stage == "normalize":
-        counts = replay_normalize(settings, stream_bound(args.start), stream_bound(args.end, end=True), args.batch, args.resume)
+        bounds = stream_bound(args.start), stream_bound(args.end, end=True)
+        counts = asyncio.run(replay_normalize(settings, *bounds, args.batch, args.resume))
     elif args.rebuild:
         counts = rebuild_store(settings, args.batch, args.resume)
     else:

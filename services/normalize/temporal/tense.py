@@ -6,7 +6,7 @@ import re
 
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
-_FUTURE = r"will|shall|may|might|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected\s+to|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
+_FUTURE = r"will|shall|may|might|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
@@ -24,6 +24,7 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 90
+_AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
 
 def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[str, str]:
@@ -34,7 +35,8 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
     breaks = list(CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    cut = CLAUSE_BREAK.search(after)
+    # After the mention a comma usually opens an attribution (", officials said"), which says nothing of its tense.
+    cut = _AFTER_BREAK.search(after)
     if cut:
         after = after[: cut.start()]
     return before, after

@@ -1,0 +1,154 @@
+"""Actors, resource: the curated dictionary (actors.json) loaded once per process into token-keyed indexes."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from services.normalize.actors.countries import CountryTable
+from services.normalize.actors.tokens import Token, keys_of, token_key, tokenize
+from services.normalize.actors.variants import (
+    GENERIC_INSTITUTIONS,
+    institution_aliases,
+    person_aliases,
+    punctuation_aliases,
+)
+
+HERE = Path(__file__).parent
+SECTORS = ("GOV", "MIL", "COP", "REB", "PTY", "LEG", "JUD", "IGO", "NGO", "MED", "BUS", "CVL", "PRO")
+ActorType = Literal["person", "organisation", "group"]
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    id: str
+    name: str
+    type: ActorType
+    sector: str | None
+    country: str | None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    surname: str | None = None
+    institution: str | None = None
+
+    @property
+    def latest_role(self) -> str | None:
+        return self.roles[-1].title if self.roles else None
+
+
+@dataclass(frozen=True)
+class Alias:
+    keys: tuple[str, ...]
+    text: str
+    entry_id: str
+    canonical: bool  # the alias is the entry's canonical name (match "exact")
+    upper: tuple[bool, ...]  # tokens written in capitals (US, WHO) must be capitals in the text too
+
+    def accepts(self, tokens: list[Token]) -> bool:
+        if self.text[:1].isupper() and not tokens[0].is_capitalised:
+            return False
+        return all(t.is_upper for t, needs in zip(tokens, self.upper) if needs)
+
+
+def _upper_flags(text: str) -> tuple[bool, ...]:
+    return tuple(t.is_upper and len(t.key) <= 6 for t in tokenize(text))
+
+
+@dataclass
+class ActorDictionary:
+    entries: dict[str, ActorEntry]
+    countries: CountryTable
+    by_first_key: dict[str, list[Alias]] = field(default_factory=dict)
+    by_keys: dict[tuple[str, ...], Alias] = field(default_factory=dict)
+    collisions: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    institutions: dict[tuple[str, str], str] = field(default_factory=dict)
+    fuzzy_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    intended_collisions: frozenset[tuple[str, ...]] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path = HERE / "actors.json", countries_path: Path = HERE / "countries.json") -> "ActorDictionary":
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = {}
+        for e in raw["actors"]:
+            roles = tuple(Role(r["title"], r.get("from"), r.get("to")) for r in e.get("roles", []))
+            entries[e["id"]] = ActorEntry(
+                e["id"], e["name"], e["type"], e.get("sector"), e.get("country"), tuple(e.get("aliases", [])),
+                roles, e.get("surname"), e.get("institution"),
+            )
+        dictionary = cls(entries, CountryTable.load(countries_path))
+        dictionary.intended_collisions = frozenset(keys_of(a) for a in raw.get("intended_collisions", []))
+        dictionary._index()
+        return dictionary
+
+    def _add_generic_institutions(self) -> None:
+        curated = {(e.country, e.institution) for e in self.entries.values() if e.institution}
+        for code, country in self.countries.countries.items():
+            for institution, (name, sector) in GENERIC_INSTITUTIONS.items():
+                if (code, institution) not in curated:
+                    entry_id = f"org:{code.lower()}-{institution}"
+                    self.entries[entry_id] = ActorEntry(
+                        entry_id, name.format(N=country.name), "organisation", sector, code, institution=institution
+                    )
+
+    def _index(self) -> None:
+        self._add_generic_institutions()
+        for entry in self.entries.values():
+            for text, canonical in self.alias_texts(entry):
+                self._add(Alias(keys_of(text), text, entry.id, canonical, _upper_flags(text)))
+            if entry.institution and entry.country:
+                self.institutions.setdefault((entry.country, entry.institution), entry.id)
+        grouped: dict[str, list[Alias]] = defaultdict(list)
+        for alias in self.by_keys.values():
+            grouped[alias.keys[0]].append(alias)
+        self.by_first_key = {k: sorted(v, key=lambda a: -len(a.keys)) for k, v in grouped.items()}
+        fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for alias in self.by_keys.values():
+            name = " ".join(alias.keys)
+            # Only proper names are worth correcting: acronyms and generated country patterns are not typo-prone.
+            if len(name) >= 6 and not any(alias.upper) and "'s" not in alias.keys:
+                fuzzy[name[0]].append((name, alias.entry_id))
+        self.fuzzy_names = dict(fuzzy)
+
+    def alias_texts(self, entry: ActorEntry) -> list[tuple[str, bool]]:
+        """Every alias of an entry, curated and generated, with a flag for the canonical name."""
+        texts = [(entry.name, True)] + [(a, False) for a in entry.aliases]
+        if entry.type == "person":
+            texts += [(v, False) for v in person_aliases(entry.name)]
+        if entry.institution and entry.country in self.countries.countries:
+            country = self.countries.countries[entry.country]
+            texts += [(v, False) for v in institution_aliases(entry.institution, country)]
+        texts += [(p, False) for t, _ in list(texts) for p in punctuation_aliases(t)]
+        seen: set[str] = set()
+        return [(t, c) for t, c in texts if not (t in seen or seen.add(t))]
+
+    def _add(self, alias: Alias) -> None:
+        existing = self.by_keys.get(alias.keys)
+        if existing is None:
+            self.by_keys[alias.keys] = alias
+        elif existing.entry_id != alias.entry_id:
+            self.collisions.setdefault(alias.keys, {existing.entry_id}).add(alias.entry_id)
+
+    @property
+    def alias_count(self) -> int:
+        return len(self.by_keys)
+
+    def lookup(self, name: str) -> ActorEntry | None:
+        """The entry a name stands for, compared by token keys (case and accents ignored)."""
+        alias = self.by_keys.get(keys_of(name))
+        return self.entries[alias.entry_id] if alias else None
+
+    def government(self, country: str) -> ActorEntry:
+        entry = self.entries.get(f"gov:{country}")
+        if entry:
+            return entry
+        return ActorEntry(f"gov:{country}", f"Government of {self.countries.name_of(country)}", "organisation", "GOV", country)

@@ -1,0 +1,75 @@
+"""Word lists the recogniser and role rules read: the English around a place name, not place data itself."""
+
+from __future__ import annotations
+
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+# Capitalised function words and news vocabulary that GeoNames also lists as some village somewhere.
+NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
+    """a an the and or but if of in on at to by for from with as is are was were be been this that these those
+    it its he she they we you i his her their our my me him them who what when where which while why how
+    all any some no not yes so than then there here also just only even still yet after before since until
+    about above below under over into onto upon out up down off again new old good bad best great big small
+    mr mrs ms dr sir lord lady saint st mount mt fort ft lake river port bay cape point north south east west
+    central northern southern eastern western upper lower greater little
+    police officials official sheriff mayor governor president minister army navy court council office
+    state city county town village district region province republic kingdom union nation national federal
+    government ministry department university college school hospital church center centre park street road
+    news times post press today tomorrow yesterday tonight morning evening night week month year day
+    spring summer autumn fall winter christmas easter god man men woman women people children family
+    said says told asked will would could should may might must can
+    one two three four five six seven eight nine ten hundred thousand million billion
+    first second third last next many much more most other others such same own each every both
+    independence liberty victory unity freedom peace hope friendship harmony progress
+    media internet online video""".split()
+)
+
+CONNECTORS = frozenset("of the on upon de del della di da do dos das du des la le les el al am an and y sur en im".split())
+
+# A capitalised word right before a name that makes the name a person's.
+PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr sir dame lord lady rev reverend father sister brother pastor rabbi imam
+    president vice premier minister secretary senator sen rep representative gov governor mayor judge justice
+    general gen lt lieutenant col colonel maj major capt captain sgt sergeant officer deputy detective
+    chief commander admiral prince princess king queen sheikh pope coach professor prof spokesman spokeswoman
+    spokesperson chancellor ambassador councilman councilwoman commissioner trooper agent attorney""".split()
+)
+
+# A capitalised word after a single-word name that makes the pair an organisation or a street, not the place.
+ORGANISATION_TAILS = frozenset(
+    """post times herald tribune journal gazette daily news press street st road rd avenue ave boulevard blvd
+    lane drive highway university college school academy institute hospital clinic church cathedral mosque
+    bank airlines airways airport stadium arena hall hotel club company corp inc ltd group fc united rangers
+    sox jets giants bears bulls lakers cowboys police sheriff fire department square bridge tower mall
+    center centre park pike parkway heights""".split()
+)
+
+# Words after "X" that make it the first-level region named after X: "Kharkiv Oblast", "the Donetsk region".
+REGION_WORDS = frozenset("oblast region province governorate krai prefecture state".split())
+
+# Cue words before a name that say a place follows ("near X", "the city of X").
+PLACE_CUES = frozenset("in near at from outside into across around toward towards via throughout inside".split())
+SETTLEMENT_WORDS = frozenset("city town village capital port suburb settlement".split())
+
+# Adjectives of direction that may sit before a place without making it part of another name.
+DIRECTIONS = frozenset(
+    "north south east west northern southern eastern western central northeastern northwestern "
+    "southeastern southwestern downtown greater".split()
+)
+
+# Verbs of speech or decision: "Moscow said", "Kyiv rejected", "Washington believes".
+STATEMENT_VERBS = frozenset(
+    """said says say stated states told tells announced announces declared declares claimed claims warned warns
+    believes believed thinks thought argued argues insisted insists rejected rejects denied denies accused accuses
+    urged urges demanded demands called calls condemned condemns vowed vows threatened threatens refused refuses
+    agreed agrees decided decides responded responds welcomed welcomes criticised criticized criticizes
+    criticises hopes hoped wants wanted expects expected considers considered confirmed confirms signalled
+    signaled signals proposed proposes offered offers approved approves protested protests dismissed dismisses
+    retaliated imposed imposes sanctioned recognised recognized recalled expelled summoned blamed blames
+    says reiterated reiterates asserted asserts acknowledged acknowledges pledged pledges promised promises""".split()
+)
+STATEMENT_FILLERS = frozenset("has had have has also also again now then later officially reportedly has already".split())

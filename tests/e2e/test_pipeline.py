@@ -1,0 +1,142 @@
+"""The whole pipeline as a user runs it: three service processes, a real Redis, HTTP in and out."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import jsonschema
+import pytest
+import redis as redis_py
+
+from services.common.embedded import free_port
+from tests.conftest import fixture_text
+
+pytestmark = pytest.mark.e2e
+
+SCHEMA = Path(__file__).parents[2] / "schemas" / "json" / "item_normalized.v1.schema.json"
+
+
+class Pipeline:
+    def __init__(self, redis_url: str, tmp: Path):
+        self.prefix = f"e2e{uuid.uuid4().hex[:8]}"
+        self.ingest_port, self.store_port = free_port(), free_port()
+        self.env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "WIRELOG_STREAM_PREFIX": self.prefix,
+            "WIRELOG_STORE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "WIRELOG_INGEST_PORT": str(self.ingest_port),
+            "WIRELOG_STORE_PORT": str(self.store_port),
+            "WIRELOG_BLOCK_MS": "100",
+            "WIRELOG_LOG_FORMAT": "json",
+        }
+        self.logs = tmp
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, service: str) -> None:
+        log = open(self.logs / f"{service}.log", "ab")  # noqa: SIM115 - closed with the process
+        self.processes[service] = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", service], env=self.env, stdout=log, stderr=log
+        )
+
+    def stop(self, service: str) -> None:
+        process = self.processes.pop(service)
+        process.terminate()
+        process.wait(timeout=20)
+
+    def wait_healthy(self, port: int) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError(f"service on {port} never became ready; logs in {self.logs}")
+
+    def push(self, name: str) -> httpx.Response:
+        return httpx.post(
+            f"http://127.0.0.1:{self.ingest_port}/v1/bulletins",
+            params={"source": "e2e-desk"},
+            content=fixture_text(name).encode(),
+            headers={"Content-Type": "text/plain"},
+            timeout=10,
+        )
+
+    def events(self, **params) -> list[dict]:
+        response = httpx.get(f"http://127.0.0.1:{self.store_port}/v1/events", params={"limit": 1000, **params})
+        return response.json()["items"]
+
+    def wait_for_events(self, count: int, timeout: float = 60.0, **params) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.events(**params)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} events, have {len(self.events(**params))}; logs in {self.logs}")
+
+    def close(self) -> None:
+        for service in list(self.processes):
+            self.stop(service)
+
+
+@pytest.fixture
+def pipeline(redis_url, tmp_path):
+    pipeline = Pipeline(redis_url, tmp_path)
+    for service in ("ingest", "normalize", "store"):
+        pipeline.start(service)
+    pipeline.wait_healthy(pipeline.ingest_port)
+    pipeline.wait_healthy(pipeline.store_port)
+    yield pipeline
+    pipeline.close()
+
+
+def test_pushed_bulletin_is_queryable_once_however_often_it_is_pushed(pipeline):
+    first = pipeline.push("bulletin-2024-06-13.txt")
+    assert first.status_code == 202
+    bulletin_id = first.json()["bulletin_ids"][0]
+    items = pipeline.wait_for_events(7, bulletin=bulletin_id)
+    assert [item["position"] for item in items] == list(range(7))
+    assert items[1]["label"] == "Bridge closed"
+
+    again = pipeline.push("bulletin-2024-06-13.txt")
+    assert again.status_code == 202 and again.json()["bulletin_ids"] == [bulletin_id]
+    assert again.json()["results"][0]["status"] == "duplicate"
+    time.sleep(0.5)
+    assert len(pipeline.events(bulletin=bulletin_id)) == 7
+
+    bulletin = httpx.get(f"http://127.0.0.1:{pipeline.store_port}/v1/bulletins/{bulletin_id}").json()
+    assert bulletin["source"] == "e2e-desk" and len(bulletin["items"]) == 7
+
+
+def test_a_bulletin_pushed_while_normalize_is_down_appears_after_it_restarts(pipeline):
+    pipeline.push("bulletin-2024-06-13.txt")
+    pipeline.wait_for_events(7)
+    pipeline.stop("normalize")
+    later = pipeline.push("bulletin-2024-06-14.txt").json()["bulletin_ids"][0]
+    time.sleep(1.0)
+    assert pipeline.events(bulletin=later) == []
+    pipeline.start("normalize")
+    assert len(pipeline.wait_for_events(3, bulletin=later)) == 3
+
+
+def test_a_plain_redis_client_reads_events_that_match_the_published_schema(pipeline, redis_url):
+    pipeline.push("bulletin-2024-06-14.txt")
+    pipeline.wait_for_events(3)
+    client = redis_py.Redis.from_url(redis_url, decode_responses=True)
+    stream = f"{pipeline.prefix}:normalized"
+    client.xgroup_create(stream, "downstream-analytics", id="0")
+    reply = client.xreadgroup("downstream-analytics", "reader-1", {stream: ">"}, count=100)
+    entries = reply[0][1]
+    schema = json.loads(SCHEMA.read_text())
+    for entry_id, fields in entries:
+        jsonschema.validate(json.loads(fields["event"]), schema)
+        client.xack(stream, "downstream-analytics", entry_id)
+    assert len(entries) == 3
+    assert client.xpending(stream, "downstream-analytics")["pending"] == 0

@@ -40,8 +40,17 @@ def push_paths(paths: list[str], url: str | None = None, source: str | None = No
             if str(path) == "-":
                 content_type = "application/json" if body.lstrip()[:1] in (b"{", b"[") else "text/plain"
             params = {"source": source or path.stem or "stdin"}
-            response = client.post("/v1/bulletins", content=body, headers={"Content-Type": content_type}, params=params)
-            answer = response.json()
+            try:
+                response = client.post(
+                    "/v1/bulletins", content=body, headers={"Content-Type": content_type}, params=params
+                )
+                answer = response.json()
+            except httpx.HTTPError as exc:
+                print(f"{path}: not sent: {exc} (is ingest running at {base}?)", file=sys.stderr)
+                return 2
+            except ValueError:
+                print(f"{path}: {response.status_code}, answer is not JSON", file=sys.stderr)
+                return 2
             if "results" not in answer:
                 totals["rejected"] += 1
                 print(f"{path}: {response.status_code} {answer.get('error', answer)}")

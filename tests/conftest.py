@@ -81,7 +81,7 @@ async def redis(settings) -> AsyncIterator:
 
 
 def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (FIXTURES / "bulletins" / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -89,3 +89,15 @@ async def test_oversized_body_is_refused_with_413(settings, redis):
     assert response.status_code == 413
     assert "2048" in response.json()["error"]["reason"]
     assert await redis.xlen(settings.streams.raw) == 0
+
+
+async def test_strict_durability_answers_after_the_write_is_on_disk(settings, redis):
+    info = await redis.info("server")
+    version = tuple(int(part) for part in info.get("redis_version", "0").split(".")[:2])
+    if version < (7, 2):
+        pytest.skip(f"WAITAOF needs Redis 7.2 or Valkey; this server is {info.get('redis_version')}")
+    strict = settings.model_copy(update={"durability": "strict"})
+    async with ingest_client(strict) as client:
+        response = await client.post("/v1/bulletins", json=GOOD)
+    assert response.status_code == 202
+    assert await redis.xlen(settings.streams.raw) == 1

@@ -1,15 +1,6 @@
-"""Actors: people, organisations and armed groups canonicalised against a curated dictionary."""
+"""Actors: people, organisations and armed groups in item text, canonicalised against a curated dictionary."""
 
-from __future__ import annotations
+from services.normalize.actors.dictionary import SECTORS, ActorDictionary, ActorEntry
+from services.normalize.actors.recognizer import find_actors
 
-from schemas import ActorMention, PlaceMention
-
-
-class ActorDictionary:
-    @classmethod
-    def load(cls) -> "ActorDictionary":
-        return cls()
-
-
-def find_actors(text: str, places: list[PlaceMention], dictionary: ActorDictionary) -> list[ActorMention]:
-    return []
+__all__ = ["SECTORS", "ActorDictionary", "ActorEntry", "find_actors"]

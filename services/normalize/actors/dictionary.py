@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from services.normalize.actors.countries import CountryTable
+from services.normalize.actors.countries import CountryTable, load_city_countries
 from services.normalize.actors.tokens import Token, keys_of, token_key, tokenize
 from services.normalize.actors.variants import (
     GENERIC_INSTITUTIONS,
@@ -68,12 +68,15 @@ def _upper_flags(text: str) -> tuple[bool, ...]:
 class ActorDictionary:
     entries: dict[str, ActorEntry]
     countries: CountryTable
-    by_first_key: dict[str, list[Alias]] = field(default_factory=dict)
+    # first token key -> [(length, {token keys: alias})], longest first
+    by_first_key: dict[str, list[tuple[int, dict[tuple[str, ...], Alias]]]] = field(default_factory=dict)
     by_keys: dict[tuple[str, ...], Alias] = field(default_factory=dict)
     collisions: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     institutions: dict[tuple[str, str], str] = field(default_factory=dict)
-    fuzzy_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # (first letter, length) -> ([names], [entry ids]) for typo-tolerant matching
+    fuzzy_names: dict[tuple[str, int], tuple[list[str], list[str]]] = field(default_factory=dict)
     intended_collisions: frozenset[tuple[str, ...]] = frozenset()
+    city_countries: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = HERE / "actors.json", countries_path: Path = HERE / "countries.json") -> "ActorDictionary":
@@ -87,6 +90,7 @@ class ActorDictionary:
             )
         dictionary = cls(entries, CountryTable.load(countries_path))
         dictionary.intended_collisions = frozenset(keys_of(a) for a in raw.get("intended_collisions", []))
+        dictionary.city_countries = load_city_countries()
         dictionary._index()
         return dictionary
 
@@ -107,16 +111,18 @@ class ActorDictionary:
                 self._add(Alias(keys_of(text), text, entry.id, canonical, _upper_flags(text)))
             if entry.institution and entry.country:
                 self.institutions.setdefault((entry.country, entry.institution), entry.id)
-        grouped: dict[str, list[Alias]] = defaultdict(list)
+        grouped: dict[str, dict[int, dict[tuple[str, ...], Alias]]] = defaultdict(lambda: defaultdict(dict))
         for alias in self.by_keys.values():
-            grouped[alias.keys[0]].append(alias)
-        self.by_first_key = {k: sorted(v, key=lambda a: -len(a.keys)) for k, v in grouped.items()}
-        fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            grouped[alias.keys[0]][len(alias.keys)][alias.keys] = alias
+        self.by_first_key = {k: sorted(v.items(), key=lambda item: -item[0]) for k, v in grouped.items()}
+        fuzzy: dict[tuple[str, int], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for alias in self.by_keys.values():
             name = " ".join(alias.keys)
             # Only proper names are worth correcting: acronyms and generated country patterns are not typo-prone.
             if len(name) >= 6 and not any(alias.upper) and "'s" not in alias.keys:
-                fuzzy[name[0]].append((name, alias.entry_id))
+                names, ids = fuzzy[(name[0], len(name))]
+                names.append(name)
+                ids.append(alias.entry_id)
         self.fuzzy_names = dict(fuzzy)
 
     def alias_texts(self, entry: ActorEntry) -> list[tuple[str, bool]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # Abbreviations with dots (U.S., U.N.) stay one token; a possessive 's is its own token so that
@@ -27,6 +28,7 @@ class Token(NamedTuple):
         return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+@lru_cache(maxsize=65536)
 def token_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: 'U.S.' -> 'us', 'Erdoğan' -> 'erdogan', '’s' -> "'s"."""
     folded = unicodedata.normalize("NFKD", text)
@@ -39,6 +41,7 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end(), token_key(m.group())) for m in _TOKEN_RE.finditer(text)]
 
 
+@lru_cache(maxsize=16384)
 def keys_of(text: str) -> tuple[str, ...]:
     return tuple(t.key for t in tokenize(text))
 

@@ -18,6 +18,7 @@ from services.normalize.temporal import tag_dates
 from services.normalize.temporal.patterns import SCANNER
 
 _WEEK = re.compile(r"-W(\d)(?=$|-)")
+_UNSPECIFIED = re.compile(r"(?:-XX)+$|(?<=\d)X+$")
 TARGETS = {"value F1": 0.85, "relaxed F1": 0.90}
 
 
@@ -41,8 +42,10 @@ class Tally:
 
 
 def canonical_value(value: str | None) -> str | None:
-    """TIMEX3 values written two ways in the gold ('2000-W7' and '2000-W07') compare equal."""
-    return _WEEK.sub(r"-W0\1", value) if value else value
+    """Spellings of one TIMEX3 value compare equal: '2000-W7' and '2000-W07'; '1949-XX' and '1949'; '199X' and '199'."""
+    if not value:
+        return value
+    return _UNSPECIFIED.sub("", _WEEK.sub(r"-W0\1", value))
 
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:

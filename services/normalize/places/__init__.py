@@ -1,31 +1,35 @@
-"""Places: mentions in item text resolved against an offline gazetteer."""
+"""Places: mentions in item text resolved against an offline gazetteer (recognise, resolve, then assign roles)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from schemas import PlaceMention
-
-
-class Gazetteer:
-    @classmethod
-    def load(cls) -> "Gazetteer":
-        return cls()
-
-
-@dataclass(frozen=True)
-class BulletinContext:
-    country_codes: frozenset[str] = field(default_factory=frozenset)
-
-    @classmethod
-    def from_texts(cls, texts: list[str], gazetteer: Gazetteer) -> "BulletinContext":
-        return cls()
+from services.normalize.places.context import BulletinContext
+from services.normalize.places.gazetteer import Gazetteer
+from services.normalize.places.resolve import Scene, locate
+from services.normalize.places.roles import choose_event_location, role_of
 
 
 def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None = None) -> list[PlaceMention]:
-    return []
+    """Every place named in the text, in order, with its gazetteer entry and its role."""
+    scene = context.scene if context is not None else Scene()
+    mentions = []
+    for span, place in locate(text, gazetteer, scene):
+        mentions.append(
+            PlaceMention(
+                surface=text[span.start : span.end],
+                start=span.start,
+                end=span.end,
+                geonames_id=place.geonames_id,
+                name=place.name,
+                feature=place.feature,
+                country_code=place.country_code,
+                admin1=place.admin1,
+                lat=round(place.lat, 5),
+                lon=round(place.lon, 5),
+                role=role_of(text, span.end, place),
+            )
+        )
+    return mentions
 
 
-def choose_event_location(text: str, places: list[PlaceMention]) -> PlaceMention | None:
-    located = [p for p in places if p.role == "location"]
-    return located[0] if located else None
+__all__ = ["BulletinContext", "Gazetteer", "choose_event_location", "find_places"]

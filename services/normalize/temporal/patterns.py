@@ -82,11 +82,12 @@ _ALTERNATIVES = [
     (
         "ref",
         r"(?:right\s+)?now\b(?!-)|currently|current(?!\s+(?:account|affairs)\b)|nowadays|at\s+present|presently|these\s+days"
-        r"|recently|recent(?:\s+(?:days|weeks|months|years|decades))?|lately|formerly|previously"
+        r"|recently|recent\s+(?:days|weeks|months|years|decades)|lately|formerly"
         rf"|the\s+past(?!\s+(?:{COUNT}|{VAGUE}|hours?|days?|weeks?|months?|years?|decades?)\b)"
-        r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|future|(?<!\bas\s)soon"
+        r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|years|decades)",
     ),
+    ("year_ref", r"the\s+(?:full\s+|fiscal\s+|current\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d))"),
     ("holiday", rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?)(?:,?\s+{YEAR})?"),
     ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+period)?"),
     ("month", rf"{MOD}{_MONTH_CAP}"),
@@ -100,7 +101,7 @@ def compile_scanner(kinds: frozenset[str] | None = None) -> re.Pattern[str]:
     """One regex trying the chosen kinds (all by default) in the order above, the first that matches winning."""
     chosen = [(name, body) for name, body in _ALTERNATIVES if kinds is None or name in kinds]
     return re.compile(
-        r"(?<![\w'’-])(?:" + "|".join(f"(?P<{name}>{body})" for name, body in chosen) + r")(?![\w’]|'\w)",
+        r"(?<![\w'’-])(?:" + "|".join(f"(?P<{name}>{body})" for name, body in chosen) + r")(?!\w)(?!['’](?!s\b)\w)",
         re.IGNORECASE,
     )
 

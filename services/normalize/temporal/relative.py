@@ -32,7 +32,10 @@ def weekday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     if scene.reference is None:
         return Resolution(None, "day", False)
     wanted = WEEKDAYS.index(WEEKDAY_IN.search(surface).group(1).lower())
-    day = resolve_weekday(wanted, scene.reference, scene.tense(start, end))
+    tense = scene.tense(start, end)
+    if tense is None and scene.text[end : end + 2] in ("'s", "’s"):
+        tense = "past"  # "Friday's vote" names something that has happened
+    day = resolve_weekday(wanted, scene.reference, tense)
     return Resolution(day.isoformat(), "day", False)
 
 
@@ -131,6 +134,13 @@ def relative_in(surface: str, start: int, end: int, scene: Scene) -> Resolution 
     if scene.reference is None:
         return Resolution(None, unit, False)
     return Resolution(value_at(scene.reference, unit), unit, False)
+
+
+def this_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'the year', 'the fiscal year': the bulletin's year, as reporting on results uses it."""
+    if scene.reference is None:
+        return Resolution(None, "year", False)
+    return Resolution(str(scene.reference.year), "year", False)
 
 
 def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:

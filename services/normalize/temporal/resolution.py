@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from schemas import DateMention
@@ -38,6 +38,8 @@ class Scene:
     reference: date | None
     sentences: SentenceIndex
     found: list[DateMention]
+    # Offsets of mentions counted from another date; they are never anchors themselves, so shifts do not chain.
+    derived: set[int] = field(default_factory=set)
 
     def tense(self, start: int, end: int) -> str | None:
         return tense_around(self.text, self.sentences, start, end)
@@ -51,7 +53,7 @@ class Scene:
                 return None
             if start - mention.end > window:
                 return None
-            if anchor_date(mention) is not None:
+            if mention.start not in self.derived and anchor_date(mention) is not None:
                 return mention
         return None
 

@@ -39,8 +39,9 @@ _STARTS = {
     "ago": "almost nearly about around some just only over roughly more less COUNT DIGIT",
     "shift": "COUNT DIGIT the",
     "in_count": "COUNT DIGIT",
-    "ref": "right now currently current nowadays at presently these recently recent lately formerly previously the "
-    "future soon coming next upcoming",
+    "ref": "right now currently current nowadays at presently these recently recent lately formerly the "
+    "coming next upcoming future",
+    "year_ref": "the",
     "holiday": "christmas new thanksgiving",
     "year": "MOD fiscal the year DIGIT",
     "month": "MOD MONTH",

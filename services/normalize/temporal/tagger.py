@@ -36,11 +36,15 @@ RESOLVERS: dict[str, Resolver] = {
     "shift": anchoring.shifted,
     "in_count": relative.in_count,
     "ref": relative.ref_word,
+    "year_ref": relative.this_year,
     "holiday": explicit.holiday,
     "year": explicit.year,
     "month": relative.month,
     "weekday": relative.weekday,
 }
+
+
+DERIVED_KINDS = frozenset({"shift", "ago", "year_word", "in_count"})
 
 
 def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
@@ -53,6 +57,8 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
         resolution = RESOLVERS[kind](surface, start, end, scene)
         if resolution is None:
             continue
+        if kind in DERIVED_KINDS:
+            scene.derived.add(start)
         scene.found.append(
             DateMention(
                 surface=surface,

@@ -6,7 +6,7 @@ import re
 
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
-_FUTURE = r"will|shall|may|might|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
+_FUTURE = r"will|would|shall|may|might|until|soon|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
@@ -24,6 +24,8 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 90
+# A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
+_AUXILIARY = re.compile(r"\b(?:be|been|being|is|are)\s+$", re.IGNORECASE)
 _AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
 
@@ -43,6 +45,7 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
 
 
 def _cues(fragment: str) -> list[tuple[str, str]]:
+    """(tense, strength) for each cue in reading order; an infinitive is only a weak hint of the future."""
     found = []
     for match in _CUE.finditer(fragment):
         if match.group("future"):
@@ -50,25 +53,22 @@ def _cues(fragment: str) -> list[tuple[str, str]]:
         elif match.group("infinitive"):
             verb = match.group("infinitive").lower()
             if verb not in _NOT_VERB_AFTER_TO and not (verb.endswith("s") and not verb.endswith("ss")):
-                found.append(("future", "strong"))
+                found.append(("future", "weak"))
         elif match.group("past"):
             found.append(("past", "strong"))
-        elif match.group("weak").lower() not in _NOT_PAST:
-            found.append(("past", "weak"))
+        elif match.group("weak").lower() not in _NOT_PAST and not _AUXILIARY.search(fragment, 0, match.start()):
+            found.append(("past", "strong"))
     return found
 
 
 def tense_around(text: str, sentences: SentenceIndex, start: int, end: int) -> str | None:
-    """'past', 'future' or None: the nearest strong cue before the mention, then after it, then any -ed verb."""
+    """'past', 'future' or None: the nearest verb cue before the mention, else after it, else an infinitive."""
     before, after = _clause(text, sentences, start, end)
-    before_cues = _cues(before)
+    before_cues = list(reversed(_cues(before)))
     after_cues = _cues(after)
-    for tense, strength in reversed(before_cues):
+    for tense, strength in before_cues + after_cues:
         if strength == "strong":
             return tense
-    for tense, strength in after_cues:
-        if strength == "strong":
-            return tense
-    for tense, _ in list(reversed(before_cues)) + after_cues:
+    for tense, _ in before_cues + after_cues:
         return tense
     return None

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): figures printed next to a baseline measured in the same run."""

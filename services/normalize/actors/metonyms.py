@@ -1,0 +1,51 @@
+"""Actors, step 2: places that stand for a government ("Moscow said") become that country's government."""
+
+from __future__ import annotations
+
+from services.normalize.actors.hits import Scan
+from services.normalize.actors.lexicon import AUXILIARIES, REPORTING_VERBS
+
+
+def _token_span(scan: Scan, start: int, end: int) -> tuple[int, int] | None:
+    inside = [i for i, t in enumerate(scan.tokens) if t.start < end and start < t.end]
+    return (inside[0], inside[-1] + 1) if inside else None
+
+
+def match_place_metonyms(scan: Scan) -> None:
+    """Metonyms the places stage found: the place's country_code names the government."""
+    for place in scan.places:
+        if place.role != "metonym":
+            continue
+        code = place.country_code
+        span = _token_span(scan, place.start, place.end)
+        if span is None:
+            continue
+        if code is None:
+            found = scan.country_ref(span[0], ("name", "capital"))
+            code = found[1] if found else None
+        if code and scan.free(*span):
+            scan.add_entry(scan.dictionary.government(code), *span, "metonym")
+
+
+def _speaks_next(scan: Scan, i: int) -> bool:
+    k = i
+    while k < len(scan.tokens) and scan.tokens[k].key in AUXILIARIES:
+        k += 1
+    return k < len(scan.tokens) and scan.tokens[k].key in REPORTING_VERBS
+
+
+def match_speaking_capitals(scan: Scan) -> None:
+    """Fallback when the places stage gave no metonym: a capital or country that says, warns or denies."""
+    i = 0
+    while i < len(scan.tokens):
+        found = scan.country_ref(i, ("name", "capital"))
+        if found and scan.free(i, i + found[0]):
+            n, code = found
+            after = i + n
+            said = _speaks_next(scan, after)
+            according = i >= 2 and scan.tokens[i - 1].key == "to" and scan.tokens[i - 2].key == "according"
+            if said or according:
+                scan.add_entry(scan.dictionary.government(code), i, after, "metonym")
+            i = after
+        else:
+            i += 1

@@ -1,0 +1,124 @@
+"""Scores place recognition, resolution and event location against the gold corpora (part of `make eval`)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from services.normalize.batch import analyze_record
+from services.normalize.normalizer import Normalizer
+
+DEFAULT_CORPUS = Path("/work/shared/corpus")
+RESOLVED_KM = 161.0
+EVENT_KM = 50.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def match_overlapping(gold: list[dict], predicted: list[dict]) -> list[tuple[dict, dict]]:
+    """One-to-one pairs of gold and predicted spans that overlap, each gold taken by its first overlapping guess."""
+    pairs, used = [], set()
+    for g in gold:
+        for i, p in enumerate(predicted):
+            if i not in used and p["start"] < g["end"] and g["start"] < p["end"]:
+                pairs.append((g, p))
+                used.add(i)
+                break
+    return pairs
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _ratio(n: float, d: float) -> float:
+    return n / d if d else 0.0
+
+
+def score_geo(path: Path, normalizer: Normalizer) -> dict[str, float]:
+    gold_n = predicted_n = matched_n = 0
+    within = exact = exact_n = 0
+    errors: list[float] = []
+    for record in _records(path):
+        predicted = analyze_record(record, normalizer)["places"]
+        gold = record["places"]
+        pairs = match_overlapping(gold, predicted)
+        gold_n, predicted_n, matched_n = gold_n + len(gold), predicted_n + len(predicted), matched_n + len(pairs)
+        for g, p in pairs:
+            if g.get("lat") is None or p.get("lat") is None:
+                continue
+            error = distance_km(g["lat"], g["lon"], p["lat"], p["lon"])
+            errors.append(error)
+            within += error <= RESOLVED_KM
+            if g.get("geonameid"):
+                exact_n += 1
+                exact += g["geonameid"] == p.get("geonames_id")
+    precision, recall = _ratio(matched_n, predicted_n), _ratio(matched_n, gold_n)
+    return {
+        "gold": gold_n,
+        "predicted": predicted_n,
+        "matched": matched_n,
+        "precision": precision,
+        "recall": recall,
+        "f1": _ratio(2 * precision * recall, precision + recall),
+        "accuracy_161km": _ratio(within, len(errors)),
+        "geonames_exact": _ratio(exact, exact_n),
+        "mean_error_km": _ratio(sum(errors), len(errors)),
+    }
+
+
+def score_events(path: Path, normalizer: Normalizer) -> dict[str, float]:
+    total = hits = located = 0
+    for record in _records(path):
+        if not record.get("location_in_text"):
+            continue
+        total += 1
+        chosen = analyze_record(record, normalizer)["event_location"]
+        gold = record["location"]
+        if chosen is None or chosen.get("lat") is None:
+            continue
+        located += 1
+        hits += distance_km(gold["lat"], gold["lon"], chosen["lat"], chosen["lon"]) <= EVENT_KM
+    return {"records": total, "located": located, "accuracy_50km": _ratio(hits, total)}
+
+
+def evaluate(corpus_dir: Path, normalizer: Normalizer) -> str:
+    started = time.perf_counter()
+    geo = score_geo(corpus_dir / "dev" / "geo.jsonl", normalizer)
+    events = score_events(corpus_dir / "dev" / "events.jsonl", normalizer)
+    return "\n".join(
+        [
+            "places (dev/geo.jsonl)",
+            f"  recognition  P {geo['precision']:.3f}  R {geo['recall']:.3f}  F1 {geo['f1']:.3f}"
+            f"  (gold {geo['gold']}, predicted {geo['predicted']}, matched {geo['matched']}; target F1 >= 0.80)",
+            f"  resolution   acc@161km {geo['accuracy_161km']:.3f}  geonames id exact {geo['geonames_exact']:.3f}"
+            f"  mean error {geo['mean_error_km']:.0f} km  (target acc@161km >= 0.90)",
+            "event location (dev/events.jsonl, location_in_text)",
+            f"  acc@50km {events['accuracy_50km']:.3f}  ({events['records']} records, {events['located']} located)",
+            f"  ({time.perf_counter() - started:.1f} s)",
+        ]
+    )
+
+
+def main(argv: list[str]) -> int:
+    corpus_dir = Path(argv[0]) if argv else DEFAULT_CORPUS
+    print(evaluate(corpus_dir, Normalizer()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

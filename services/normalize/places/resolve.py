@@ -1,0 +1,141 @@
+"""Step 2 of find_places: each recognised span gets the one place its context and size make likeliest."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from services.normalize.places.gazetteer import Gazetteer
+from services.normalize.places.model import Place
+from services.normalize.places.names import name_key
+from services.normalize.places.recognize import Span, find_spans, tokenize
+
+_FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
+_ALTERNATE_PENALTY = 2.0
+_SAME_COUNTRY = 3.0
+_SAME_REGION = 2.0
+_INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
+SMALL_TOWN = 20_000
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Countries and first-level regions a text is about, with how often each was named."""
+
+    countries: Counter = field(default_factory=Counter)
+    regions: Counter = field(default_factory=Counter)
+
+    def merged(self, other: Scene) -> Scene:
+        return Scene(self.countries + other.countries, self.regions + other.regions)
+
+
+def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Place]]:
+    """Recognised spans of the text with the places they resolve to, unsupported small towns left out."""
+    spans = find_spans(text, tokenize(text), gazetteer)
+    places = resolve_spans(text, spans, gazetteer, scene)
+    return [(s, p) for s, p in zip(spans, places, strict=True) if p is not None and is_supported(s, p, scene, places)]
+
+
+def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
+    """Two passes: a first guess for every span, then each span again in the light of the others."""
+    candidates = [_candidates(span, gazetteer) for span in spans]
+    first = [_best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
+    chosen = []
+    for i, (options, span) in enumerate(zip(candidates, spans, strict=True)):
+        if len(options) == 1:
+            chosen.append(options[0][0])
+            continue
+        others = scene_of([p for j, p in enumerate(first) if j != i and p is not None and _confident(candidates[j])])
+        area = _named_area(text, spans, first, i)
+        chosen.append(_best(options, span, scene.merged(others), area))
+    return chosen
+
+
+def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | None]) -> bool:
+    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it."""
+    if place.feature != "city" or place.population >= SMALL_TOWN or span.last > span.first:
+        return True
+    if span.place_cue or span.settlement_cue:
+        return True
+    countries = scene.countries + Counter(p.country_code for p in places if p is not None and p is not place)
+    return countries.get(place.country_code, 0) > 0
+
+
+def scene_of(places: list[Place]) -> Scene:
+    countries: Counter = Counter()
+    regions: Counter = Counter()
+    for place in places:
+        if place.country_code:
+            countries[place.country_code] += 1
+        if place.admin1 and place.feature != "country":
+            regions[(place.country_code, place.admin1)] += 1
+    return Scene(countries, regions)
+
+
+def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
+    found = gazetteer.lookup(span.key)
+    if not span.region_word:
+        return found
+    regions = [(p, a) for p, a in found if p.feature in ("region", "district")]
+    for suffix in ("oblast", "region", "province"):
+        regions += [(p, False) for p, _ in gazetteer.lookup(f"{span.key} {suffix}") if p.feature == "region"]
+    if regions:
+        return [(p, False) for p, _ in regions]
+    # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in.
+    towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1), key=lambda p: -p.population)
+    if towns:
+        named = [p for p, _ in gazetteer.lookup(name_key(towns[0].admin1)) if p.feature == "region"
+                 and p.country_code == towns[0].country_code]
+        if named:
+            return [(named[0], False)]
+    return found
+
+
+def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:
+    return len([p for p, alternate in gazetteer.lookup(span.key) if not alternate]) == 1
+
+
+def _confident(candidates: list[tuple[Place, bool]]) -> bool:
+    """A name that is unambiguous, or a country or region, may steer the others."""
+    primary = [p for p, alternate in candidates if not alternate]
+    return len(primary) == 1 or any(p.specificity <= 2 for p in primary)
+
+
+def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:
+    """The region or country written right after a town: 'Paris, Texas', 'Mariupol, Ukraine'."""
+    if i + 1 >= len(spans) or first[i + 1] is None:
+        return None
+    gap = text[spans[i].end : spans[i + 1].start]
+    if gap.strip() != "," or first[i + 1].specificity > 2:
+        return None
+    return first[i + 1]
+
+
+def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> Place | None:
+    if not options:
+        return None
+    # "Mexico" the country must not lend its own weight to Mexico the state or Mexico City.
+    own = {p.country_code for p, _ in options if p.feature == "country"}
+    if own & scene.countries.keys():
+        scene = Scene(Counter({c: n for c, n in scene.countries.items() if c not in own}), scene.regions)
+    return max(options, key=lambda option: _score(option[0], option[1], span, scene, area))[0]
+
+
+def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None) -> float:
+    score = math.log10(place.population + 10) + _FEATURE_PRIOR[place.feature]
+    if place.capital:
+        score += 2.5
+    if alternate:
+        score -= _ALTERNATE_PENALTY
+    if scene.countries.get(place.country_code) and place.feature != "country":
+        score += _SAME_COUNTRY + min(scene.countries[place.country_code], 3) * 0.3
+    if place.feature in ("city", "district") and scene.regions.get((place.country_code, place.admin1)):
+        score += _SAME_REGION
+    if area is not None and place.country_code == area.country_code and (
+        area.feature == "country" or place.admin1 == area.admin1
+    ):
+        score += _INSIDE_NAMED_AREA
+    if span.settlement_cue and place.feature == "city":
+        score += 2.0
+    return score

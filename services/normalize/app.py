@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from faststream import FastStream
 from faststream.redis import RedisBroker
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, normalizer: Normalizer | None =
     @app.on_startup
     async def start_stage() -> None:
         redis = async_client(settings.redis_url)
-        loop = build_loop(settings, redis, normalizer or Normalizer())
+        cache_dir = Path(settings.cache_dir) if settings.cache_dir else None
+        loop = build_loop(settings, redis, normalizer or Normalizer(cache_dir=cache_dir))
         state.update(redis=redis, loop=loop, task=asyncio.create_task(loop.run()))
 
     @app.on_shutdown

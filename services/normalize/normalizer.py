@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from schemas import (
     ActorMention,
@@ -49,8 +50,9 @@ class Normalizer:
         gazetteer: Gazetteer | None = None,
         actors: ActorDictionary | None = None,
         version: str = NORMALIZER_VERSION,
+        cache_dir: Path | None = None,
     ) -> None:
-        self.gazetteer = gazetteer or Gazetteer.load()
+        self.gazetteer = gazetteer or Gazetteer.load(cache_dir)
         self.actor_dictionary = actors or ActorDictionary.load()
         self.version = version
 

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from redis import Redis
 from tqdm import tqdm
@@ -63,7 +64,7 @@ async def replay_normalize(settings: Settings, start: str, end: str, batch: int,
         checkpoint = streams.replay_cursor("normalize")
         if resume and (saved := await redis.get(checkpoint)):
             start = "(" + saved
-        normalizer = Normalizer()
+        normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
         output = NormalizedLog(redis, streams)
         clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
         counts: Counter = Counter()

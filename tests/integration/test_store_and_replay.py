@@ -83,7 +83,7 @@ async def test_replaying_normalize_twice_changes_nothing(settings, redis, normal
 async def test_a_new_normalizer_version_writes_new_revisions(settings, redis, normalizer, monkeypatch):
     db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
     bumped = Normalizer(normalizer.gazetteer, normalizer.actor_dictionary, version="9.9.9")
-    monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda: bumped)
+    monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda **_: bumped)
     counts = await replay_normalize(settings, "-", "+", batch=10, resume=False)
     assert counts["written"] == 3
     async with running(store_loop(settings, redis, db)):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from faststream import FastStream
-from faststream.redis import RedisBroker
+from redis.asyncio import Redis
 
 from schemas.streams import STORE_GROUP
 from services.common.eventlog import StageLoop
-from services.common.redis import async_client
+from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Settings
 from services.store.api import query_routes
 from services.store.database import Database
@@ -19,37 +18,13 @@ from services.store.stage import StoreStage
 
 
 def create_stage_app(settings: Settings, db: Database) -> FastStream:
-    app = FastStream(RedisBroker(settings.redis_url))
-    state: dict[str, object] = {}
+    streams = settings.streams
 
-    @app.on_startup
-    async def start_stage() -> None:
-        redis = async_client(settings.redis_url)
-        streams = settings.streams
-        loop = StageLoop(
-            redis=redis,
-            stream=streams.normalized,
-            group=STORE_GROUP,
-            consumer=settings.consumer_name("store"),
-            stage="store",
-            dead_letter_stream=streams.dead_letters("store"),
-            errors_key=streams.errors("store"),
-            handler=StoreStage(redis, db, streams.normalized, STORE_GROUP).handle,
-            batch_size=settings.batch_size,
-            block_ms=settings.block_ms,
-            claim_idle_ms=settings.claim_idle_ms,
-            max_deliveries=settings.max_deliveries,
-            backoff_max_ms=settings.backoff_max_ms,
-        )
-        state.update(redis=redis, loop=loop, task=asyncio.create_task(loop.run()))
+    def make_loop(redis: Redis) -> StageLoop:
+        handler = StoreStage(redis, db, streams.normalized, STORE_GROUP).handle
+        return stage_loop(settings, redis, stage="store", stream=streams.normalized, group=STORE_GROUP, handler=handler)
 
-    @app.on_shutdown
-    async def stop_stage() -> None:
-        state["loop"].stop()  # type: ignore[union-attr]
-        await state["task"]  # type: ignore[misc]
-        await state["redis"].aclose()  # type: ignore[union-attr]
-
-    return app
+    return stage_app(settings, make_loop)
 
 
 def create_app(settings: Settings | None = None, consume: bool = True) -> FastAPI:

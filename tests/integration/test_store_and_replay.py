@@ -11,19 +11,15 @@ from services.operations.replay import rebuild_store, replay_normalize
 from services.store.database import Database
 from services.store.queries import EventFilters, get_bulletin, get_event, list_events
 from services.store.stage import StoreStage
-from services.common.eventlog import StageLoop
+from services.common.hosting import stage_loop
 from tests.integration.helpers import add_raw, received, running, wait_until
 
 pytestmark = pytest.mark.integration
 
 
 def store_loop(settings, redis, db):
-    streams = settings.streams
-    return StageLoop(
-        redis=redis, stream=streams.normalized, group=STORE_GROUP, consumer="store-test", stage="store",
-        dead_letter_stream=streams.dead_letters("store"), errors_key=streams.errors("store"),
-        handler=StoreStage(redis, db, streams.normalized, STORE_GROUP).handle, block_ms=50, claim_idle_ms=100,
-    )
+    handler = StoreStage(redis, db, settings.streams.normalized, STORE_GROUP).handle
+    return stage_loop(settings, redis, stage="store", stream=settings.streams.normalized, group=STORE_GROUP, handler=handler)
 
 
 async def pipeline_through_store(settings, redis, normalizer, bulletins):

@@ -111,53 +111,63 @@ class Database:
             return self.apply(conn, live, events, stream)
 
     def apply(self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized]], stream: str) -> Applied:
+        """Set-based: one read of the current heads, then bulk deletes and inserts for what changed.
+
+        Decisions are taken in stream order against an in-memory view, so a batch gives exactly the rows and
+        revisions that applying its events one by one would.
+        """
         tables = self.tables(generation)
-        result = Applied()
-        for stream_id, item_event in events:
-            result += self._apply_one(conn, tables, stream_id, item_event)
-        if events:
-            self._record_position(conn, tables["positions"], stream, events[-1][0], len(events))
-        return result
-
-    def _apply_one(self, conn: Connection, tables: dict, stream_id: str, item_event: ItemNormalized) -> Applied:
         items = tables["items"]
-        data = item_event.data
-        current = conn.execute(
-            select(items.c.event_id, items.c.stream_id, items.c.revision).where(items.c.item_id == data.item_id)
-        ).first()
-        if current is not None:
-            if current.event_id == item_event.id:
-                return Applied(unchanged=1)
-            if _stream_key(stream_id) < _stream_key(current.stream_id):
-                return Applied(stale=1)  # an older revision seen late: the newer one stays
-        row = _item_row(item_event, stream_id, revision=1 if current is None else current.revision + 1)
-        if current is None:
-            conn.execute(insert(items).values(**row))
-        else:
-            conn.execute(update(items).where(items.c.item_id == data.item_id).values(**row))
-        for kind in ("places", "actors"):
-            conn.execute(delete(tables[kind]).where(tables[kind].c.item_id == data.item_id))
-        if data.places:
-            conn.execute(insert(tables["places"]), [_place_row(data.item_id, p) for p in data.places])
-        if data.actors:
-            conn.execute(insert(tables["actors"]), [_actor_row(data.item_id, a) for a in data.actors])
-        self._upsert_bulletin(conn, tables["bulletins"], item_event)
-        return Applied(written=1)
-
-    def _upsert_bulletin(self, conn: Connection, bulletins, item_event: ItemNormalized) -> None:  # noqa: ANN001
-        data = item_event.data
-        exists = conn.execute(select(bulletins.c.bulletin_id).where(bulletins.c.bulletin_id == data.bulletin_id)).first()
-        if exists is None:
-            conn.execute(
-                insert(bulletins).values(
-                    bulletin_id=data.bulletin_id,
-                    source=data.source,
-                    published_at=data.published_at.isoformat(),
-                    reference_date=data.reference_date.isoformat(),
-                    url=data.url,
-                    language=data.language,
+        result = Applied()
+        if not events:
+            return result
+        item_ids = list({event.data.item_id for _, event in events})
+        heads = {
+            row.item_id: (row.event_id, row.stream_id, row.revision)
+            for row in conn.execute(
+                select(items.c.item_id, items.c.event_id, items.c.stream_id, items.c.revision).where(
+                    items.c.item_id.in_(item_ids)
                 )
             )
+        }
+        stored = set(heads)
+        changed: dict[str, dict] = {}
+        for stream_id, item_event in events:
+            item_id = item_event.data.item_id
+            current = heads.get(item_id)
+            if current is not None and current[0] == item_event.id:
+                result.unchanged += 1
+                continue
+            if current is not None and _stream_key(stream_id) < _stream_key(current[1]):
+                result.stale += 1  # an older revision seen late: the newer one stays
+                continue
+            revision = 1 if current is None else current[2] + 1
+            heads[item_id] = (item_event.id, stream_id, revision)
+            changed[item_id] = {"event": item_event, "row": _item_row(item_event, stream_id, revision)}
+            result.written += 1
+        if changed:
+            self._replace_items(conn, tables, changed, stored)
+        self._record_position(conn, tables["positions"], stream, events[-1][0], len(events))
+        return result
+
+    def _replace_items(self, conn: Connection, tables: dict, changed: dict[str, dict], stored: set[str]) -> None:
+        replaced = [item_id for item_id in changed if item_id in stored]
+        if replaced:
+            for kind in ("items", "places", "actors"):
+                conn.execute(delete(tables[kind]).where(tables[kind].c.item_id.in_(replaced)))
+        conn.execute(insert(tables["items"]), [entry["row"] for entry in changed.values()])
+        places = [_place_row(i, p) for i, entry in changed.items() for p in entry["event"].data.places]
+        actors = [_actor_row(i, a) for i, entry in changed.items() for a in entry["event"].data.actors]
+        if places:
+            conn.execute(insert(tables["places"]), places)
+        if actors:
+            conn.execute(insert(tables["actors"]), actors)
+        bulletins = tables["bulletins"]
+        by_id = {entry["event"].data.bulletin_id: entry["event"].data for entry in changed.values()}
+        known = set(conn.execute(select(bulletins.c.bulletin_id).where(bulletins.c.bulletin_id.in_(list(by_id)))).scalars())
+        missing = [_bulletin_row(data) for bulletin_id, data in by_id.items() if bulletin_id not in known]
+        if missing:
+            conn.execute(insert(bulletins), missing)
 
     def _record_position(self, conn: Connection, positions, stream: str, last_id: str, count: int) -> None:  # noqa: ANN001
         current = conn.execute(select(positions.c.last_id, positions.c.applied).where(positions.c.stream == stream)).first()
@@ -235,6 +245,17 @@ def _item_row(item_event: ItemNormalized, stream_id: str, revision: int) -> dict
         "location_country": location.country_code if location else None,
         "full_text": data.full_text,
         "event": item_event.model_dump_json(),
+    }
+
+
+def _bulletin_row(data) -> dict:  # noqa: ANN001
+    return {
+        "bulletin_id": data.bulletin_id,
+        "source": data.source,
+        "published_at": data.published_at.isoformat(),
+        "reference_date": data.reference_date.isoformat(),
+        "url": data.url,
+        "language": data.language,
     }
 
 

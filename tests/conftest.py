@@ -90,3 +90,40 @@ def normalizer():
     from services.normalize.normalizer import Normalizer
 
     return Normalizer()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str | None:
+    """POSTGRES_URL, else the local server when it answers; None (and tests skip saying why) otherwise."""
+    import psycopg
+
+    url = os.environ.get("POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+        return url
+    except psycopg.Error:
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path: Path, postgres_admin_url: str | None) -> Iterator[str]:
+    """The same store tests run on both backends; PostgreSQL gets a fresh database per test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if postgres_admin_url is None:
+        pytest.skip("PostgreSQL: no server answered (set POSTGRES_URL or start one on 127.0.0.1:5432)")
+    import psycopg
+
+    name = f"wl_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = postgres_admin_url.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def store_settings(settings, store_url: str):
+    return settings.model_copy(update={"store_url": store_url})

@@ -9,7 +9,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from services.common.auth import ACCESS_RESPONSES, require
 from services.store.queries import BadCursor, EventFilters, get_bulletin, get_event, list_events
+
+# Every query route needs the read scope (open when no tokens are configured); health probes stay open.
+READ = [require("read")]
+NOT_FOUND = {**ACCESS_RESPONSES, 404: {"description": "No such event, item or bulletin."}}
 
 
 def query_routes() -> APIRouter:
@@ -28,7 +33,7 @@ def query_routes() -> APIRouter:
             return JSONResponse(status_code=503, content={"status": "unavailable", "reason": str(exc)[:200]})
         return JSONResponse(content={"status": "ready"})
 
-    @router.get("/v1/events")
+    @router.get("/v1/events", dependencies=READ, responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}})
     def events(
         request: Request,
         bulletin: Annotated[str | None, Query(max_length=64)] = None,
@@ -48,14 +53,14 @@ def query_routes() -> APIRouter:
         except BadCursor as exc:
             raise HTTPException(status_code=400, detail={"field": "cursor", "reason": str(exc)}) from exc
 
-    @router.get("/v1/events/{event_id}")
+    @router.get("/v1/events/{event_id}", dependencies=READ, responses=NOT_FOUND)
     def event(request: Request, event_id: str) -> dict[str, Any]:
         found = get_event(request.app.state.db, event_id)
         if found is None:
             raise HTTPException(status_code=404, detail={"field": "id", "reason": "no such event or item"})
         return found
 
-    @router.get("/v1/bulletins/{bulletin_id}")
+    @router.get("/v1/bulletins/{bulletin_id}", dependencies=READ, responses=NOT_FOUND)
     def bulletin(request: Request, bulletin_id: str) -> dict[str, Any]:
         found = get_bulletin(request.app.state.db, bulletin_id)
         if found is None:

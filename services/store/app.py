@@ -14,6 +14,7 @@ from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Settings
 from services.store.api import query_routes
 from services.store.database import Database
+from services.store.page import web_routes
 from services.store.stage import StoreStage
 
 
@@ -44,5 +45,6 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     api = FastAPI(title="Wirelog store", version="1.0.0", lifespan=lifespan)
     api.state.db = db
     api.state.settings = settings
+    api.include_router(web_routes())  # first: /v1/events/stream before /v1/events/{event_id}
     api.include_router(query_routes())
     return api

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, event, insert, select, update
 
 from schemas import ItemNormalized
+from services.store import migrate
 from services.store.dates import day_bounds
 from services.store.tables import generation_tables, meta_table
 
@@ -73,11 +74,7 @@ class Database:
         self.metadata = MetaData()
         self.meta = meta_table(self.metadata)
         self._generations: dict[int, dict] = {}
-        with self.writer.begin() as conn:
-            self.meta.create(conn, checkfirst=True)
-            if conn.execute(select(self.meta.c.id)).first() is None:
-                conn.execute(insert(self.meta).values(id=1, live_generation=1, rebuild_generation=None))
-            self.create_generation(conn, 1)
+        migrate.upgrade(self.writer)
 
     def tables(self, generation: int) -> dict:
         if generation not in self._generations:

@@ -47,8 +47,8 @@ BULLETINS = [
 ]
 
 
-async def test_store_answers_filters_and_pagination(settings, redis, normalizer):
-    db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
+async def test_store_answers_filters_and_pagination(store_settings, redis, normalizer):
+    db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     everything = list_events(db, EventFilters(), 1000, None)["items"]
     assert len(everything) == 3
     first_page = list_events(db, EventFilters(), 2, None)
@@ -66,38 +66,38 @@ async def test_store_answers_filters_and_pagination(settings, redis, normalizer)
     assert get_event(db, one["id"])["item_id"] == one["item_id"] == get_event(db, one["item_id"])["item_id"]
 
 
-async def test_replaying_normalize_twice_changes_nothing(settings, redis, normalizer):
-    db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
-    before, log_length = snapshot(db), await redis.xlen(settings.streams.normalized)
-    counts = await replay_normalize(settings, "-", "+", batch=10, resume=False)
+async def test_replaying_normalize_twice_changes_nothing(store_settings, redis, normalizer):
+    db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
+    before, log_length = snapshot(db), await redis.xlen(store_settings.streams.normalized)
+    counts = await replay_normalize(store_settings, "-", "+", batch=10, resume=False)
     assert (counts["read"], counts["written"], counts["unchanged"]) == (2, 0, 3)
-    await replay_normalize(settings, "-", "+", batch=10, resume=False)
-    assert await redis.xlen(settings.streams.normalized) == log_length
+    await replay_normalize(store_settings, "-", "+", batch=10, resume=False)
+    assert await redis.xlen(store_settings.streams.normalized) == log_length
     assert snapshot(db) == before
 
 
-async def test_a_new_normalizer_version_writes_new_revisions(settings, redis, normalizer, monkeypatch):
-    db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
+async def test_a_new_normalizer_version_writes_new_revisions(store_settings, redis, normalizer, monkeypatch):
+    db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     bumped = Normalizer(normalizer.gazetteer, normalizer.actor_dictionary, version="9.9.9")
     monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda **_: bumped)
-    counts = await replay_normalize(settings, "-", "+", batch=10, resume=False)
+    counts = await replay_normalize(store_settings, "-", "+", batch=10, resume=False)
     assert counts["written"] == 3
-    async with running(store_loop(settings, redis, db)):
+    async with running(store_loop(store_settings, redis, db)):
         await wait_until(lambda: _all_version(db, "9.9.9"))
     rows = list_events(db, EventFilters(), 100, None)["items"]
     assert {r["revision"] for r in rows} == {2}
 
 
-async def test_rebuild_reproduces_the_live_store(settings, redis, normalizer):
-    db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
+async def test_rebuild_reproduces_the_live_store(store_settings, redis, normalizer):
+    db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     live = snapshot(db)
-    counts = rebuild_store(settings, batch=2, resume=False)
+    counts = rebuild_store(store_settings, batch=2, resume=False)
     assert counts["read"] == 3
-    assert snapshot(Database(settings.store_url)) == live
+    assert snapshot(Database(store_settings.store_url)) == live
 
 
-async def test_an_interrupted_rebuild_resumes_to_the_same_result(settings, redis, normalizer):
-    db = await pipeline_through_store(settings, redis, normalizer, BULLETINS)
+async def test_an_interrupted_rebuild_resumes_to_the_same_result(store_settings, redis, normalizer):
+    db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     live = snapshot(db)
     generation = db.start_rebuild(resume=False)
     # the first batch of an interrupted rebuild: applied and positioned, never swapped in
@@ -105,13 +105,13 @@ async def test_an_interrupted_rebuild_resumes_to_the_same_result(settings, redis
     from services.store.stage import decode_item
     from services.common.eventlog import Entry
 
-    first = (await redis.xrange(settings.streams.normalized, count=1))[0]
+    first = (await redis.xrange(store_settings.streams.normalized, count=1))[0]
     with db.writer.begin() as conn:
-        db.apply(conn, generation, [(first[0], decode_item(Entry(*first)))], settings.streams.normalized)
+        db.apply(conn, generation, [(first[0], decode_item(Entry(*first)))], store_settings.streams.normalized)
     assert snapshot(db) == live  # queries still served by the old generation
-    counts = rebuild_store(settings, batch=2, resume=True)
+    counts = rebuild_store(store_settings, batch=2, resume=True)
     assert counts["read"] == 2
-    assert snapshot(Database(settings.store_url)) == live
+    assert snapshot(Database(store_settings.store_url)) == live
 
 
 async def _all_version(db, version):

@@ -27,9 +27,9 @@ def rows(db):
 
 
 @pytest.mark.parametrize("batched", [True, False])
-def test_new_revision_replaces_and_counts_and_repeats_are_unchanged(tmp_path, items, batched):
+def test_new_revision_replaces_and_counts_and_repeats_are_unchanged(store_url, items, batched):
     first, second = items
-    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    db = Database(store_url)
     events = [("1-0", first), ("2-0", second), ("3-0", second)]
     batches = [events] if batched else [[e] for e in events]
     totals = [db.apply_batch(batch, "log") for batch in batches]
@@ -39,9 +39,9 @@ def test_new_revision_replaces_and_counts_and_repeats_are_unchanged(tmp_path, it
 
 
 @pytest.mark.parametrize("batched", [True, False])
-def test_an_older_revision_arriving_late_does_not_win(tmp_path, items, batched):
+def test_an_older_revision_arriving_late_does_not_win(store_url, items, batched):
     first, second = items
-    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    db = Database(store_url)
     events = [("5-0", second), ("4-0", first)]
     batches = [events] if batched else [[e] for e in events]
     stale = sum(db.apply_batch(batch, "log").stale for batch in batches)

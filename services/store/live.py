@@ -1,0 +1,102 @@
+"""GET /v1/events/stream: server-sent events of items as the store commits them, resumable by stream id.
+
+What is sent is exactly what the read model holds. The store records, in the transaction that writes a batch,
+the last wirelog:normalized id it applied; this follower waits for that position to move, reads the ids in
+between from the log (XRANGE) to keep the log's order, and sends the rows the read model holds for them, with
+the same filters as GET /v1/events. An entry the store ignored (a stale or repeated revision) or dead-lettered
+has no row of its own and is passed over. Each SSE id is the entry's stream id: a reconnecting EventSource
+sends it back as Last-Event-ID and resumes right after it; a first connection may pass `after` (the `position`
+of GET /v1/overview) to continue from a snapshot, else it starts at the current position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from services.common.redis import async_client
+from services.store.database import Database
+from services.store.overview import event_filters
+from services.store.queries import EventFilters, _filtered, row_view
+
+STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+POLL_SECONDS = 0.25
+BATCH = 500
+
+
+def _key(stream_id: str) -> tuple[int, int]:
+    ms, _, seq = stream_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def stored_rows(db: Database, filters: EventFilters, entries: list[tuple[str, str]]) -> list[tuple[str, dict]]:
+    """(stream id, item) for the entries whose own revision the read model holds and the filters match."""
+    wanted = dict(entries)  # event id -> stream id
+    with db.reader.connect() as conn:
+        tables = db.live_tables(conn)
+        items = tables["items"]
+        rows = conn.execute(_filtered(tables, filters).where(items.c.event_id.in_(list(wanted)))).all()
+    # A row stored from a later entry of the same event id is that entry's to send, not this one's.
+    found = [(row.stream_id, row_view(row)) for row in rows if wanted[row.event_id] == row.stream_id]
+    return sorted(found, key=lambda pair: _key(pair[0]))
+
+
+async def follow(
+    redis: Redis, db: Database, stream: str, filters: EventFilters, after: str | None, poll: float = POLL_SECONDS
+) -> AsyncIterator[tuple[str, dict]]:
+    """Yields (stream id, item) for every item the store commits after `after`, in log order, forever."""
+    last = after or await asyncio.to_thread(db.position, stream) or "0-0"
+    while True:
+        position = await asyncio.to_thread(db.position, stream)
+        if position is None or _key(position) <= _key(last):
+            await asyncio.sleep(poll)
+            continue
+        entries = await redis.xrange(stream, min=f"({last}", max=position, count=BATCH)
+        if not entries:  # the log was trimmed or replaced under us: nothing between, catch up
+            last = position
+            continue
+        event_ids = [(json.loads(fields["event"])["id"], entry_id) for entry_id, fields in entries]
+        for pair in await asyncio.to_thread(stored_rows, db, filters, event_ids):
+            yield pair
+        last = entries[-1][0]
+
+
+def live_routes() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/v1/events/stream", response_class=EventSourceResponse)
+    async def stream(
+        request: Request,
+        filters: Annotated[EventFilters, Depends(event_filters)],
+        after: Annotated[str | None, Query(max_length=41, description="Stream id to start after.")] = None,
+        last_event_id: Annotated[str | None, Header(max_length=41)] = None,
+    ) -> EventSourceResponse:
+        # The browser's Last-Event-ID on a reconnect is newer than the `after` still in the URL.
+        start = last_event_id or after
+        if start is not None and not STREAM_ID.match(start):
+            raise HTTPException(status_code=400, detail={"field": "Last-Event-ID", "reason": "not a stream id"})
+        settings = request.app.state.settings
+        return EventSourceResponse(
+            _events(settings.redis_url, request.app.state.db, settings.streams.normalized, filters, start), ping=15
+        )
+
+    return router
+
+
+async def _events(
+    redis_url: str, db: Database, stream: str, filters: EventFilters, after: str | None
+) -> AsyncIterator[ServerSentEvent]:
+    redis = async_client(redis_url)
+    try:
+        async for stream_id, item in follow(redis, db, stream, filters, after):
+            yield ServerSentEvent(data=json.dumps(item, ensure_ascii=False), id=stream_id, event="item")
+    finally:
+        await redis.aclose()

@@ -33,6 +33,9 @@ def run_all(settings: Settings, data_dir: str = ".wirelog") -> int:
     print(
         f"ingest:    http://{settings.ingest_host}:{settings.ingest_port}/v1/bulletins\n"
         f"query API: http://{settings.store_host}:{settings.store_port}/v1/events\n"
+        f"metrics:   http://{settings.ingest_host}:{settings.ingest_port}/metrics, "
+        f"http://{settings.normalize_metrics_host}:{settings.normalize_metrics_port}/metrics, "
+        f"http://{settings.store_host}:{settings.store_port}/metrics\n"
         f"store:     {env['WIRELOG_STORE_URL']}\n"
         "Ctrl-C stops everything.",
         flush=True,

@@ -22,6 +22,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from schemas.streams import EVENT_FIELD
+from services.common import metrics
 
 log = structlog.get_logger()
 
@@ -167,6 +168,7 @@ class StageLoop:
             await self._handle(entries)
 
     async def _handle(self, entries: list[Entry]) -> None:
+        started = time.perf_counter()
         try:
             failures = await self.handler(entries)
         except (RedisConnectionError, RedisTimeoutError, ResponseError):
@@ -175,6 +177,13 @@ class StageLoop:
             self.log.exception("batch failed", entries=len(entries))
             failures = {entry.id: exc for entry in entries}
         self.processed += len(entries) - len(failures)
+        now = time.time()
+        metrics.BATCH_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
+        metrics.ENTRIES_PROCESSED.labels(self.stage, "done").inc(len(entries) - len(failures))
+        metrics.ENTRIES_PROCESSED.labels(self.stage, "failed").inc(len(failures))
+        for entry in entries:
+            if entry.id not in failures:
+                metrics.STAGE_LATENCY.labels(self.stage).observe(metrics.entry_age_seconds(entry.id, now))
         for entry_id, error in failures.items():
             if isinstance(error, PermanentError):
                 await self._move_to_dead_letters(entry_id, error, attempts=1)
@@ -218,6 +227,7 @@ class StageLoop:
             keys=[self.stream, self.dead_letter_stream, self.errors_key],
             args=[self.group, entry_id, self.stage, reason, attempts, _utc_now(), "event"],
         )
+        metrics.ENTRIES_PROCESSED.labels(self.stage, "dead_lettered").inc()
         self.log.error("entry dead-lettered", entry_id=entry_id, error=reason, attempts=attempts)
 
 

@@ -6,7 +6,7 @@ import socket
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     ingest_port: int = Field(default=8000, ge=0, le=65535)
     store_host: str = "127.0.0.1"
     store_port: int = Field(default=8001, ge=0, le=65535)
+    normalize_metrics_host: str = "127.0.0.1"
+    normalize_metrics_port: int = Field(default=8002, ge=0, le=65535, description="0 turns the endpoint off.")
 
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_items_per_bulletin: int = Field(default=1000, ge=1)
@@ -68,6 +70,24 @@ class Settings(BaseSettings):
     max_item_chars: int = Field(default=100_000, ge=100)
     durability: Literal["default", "strict"] = Field(
         default="default", description="strict: ingest answers only after the raw events are fsynced (WAITAOF)."
+    )
+
+    tokens: SecretStr | None = Field(
+        default=None,
+        description="API tokens as JSON: [{name, token|sha256, scopes: [push|read|admin], sources?}]. "
+        "Without tokens (here or in token_file) the services serve 127.0.0.1 only.",
+    )
+    token_file: str | None = Field(default=None, description="Path to a JSON file in the WIRELOG_TOKENS format.")
+    push_token: SecretStr | None = Field(default=None, description="The token `wirelog push` sends.")
+    rate_limit_per_second: float = Field(default=20.0, ge=0, description="Requests per token per second; 0: none.")
+    rate_limit_burst: int = Field(default=100, ge=1, description="Requests a token may make at once.")
+    max_header_bytes: int = Field(default=8192, ge=1024, description="All request headers together.")
+    max_query_bytes: int = Field(default=2048, ge=256, description="The URL query string.")
+    max_json_depth: int = Field(default=32, ge=4, le=1000, description="JSON nesting, checked before parsing.")
+    max_published_age_days: int = Field(default=36_500, ge=1, description="Older bulletins are rejected.")
+    max_published_ahead_days: int = Field(default=2, ge=0, description="Bulletins dated later are rejected.")
+    max_raw_backlog: int = Field(
+        default=100_000, ge=0, description="Unprocessed raw entries past which ingest answers 503; 0: no limit."
     )
 
     batch_size: int = Field(default=100, ge=1, le=10_000)

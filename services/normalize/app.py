@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from faststream import FastStream
+from prometheus_client import start_http_server
 from redis.asyncio import Redis
 
 from schemas.streams import NORMALIZE_GROUP
+from services.common import metrics
 from services.common.eventlog import StageLoop
 from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Settings
@@ -29,4 +31,13 @@ def create_app(settings: Settings | None = None, normalizer: Normalizer | None =
         loaded = normalizer or Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
         return build_loop(settings, redis, loaded)
 
-    return stage_app(settings, make_loop)
+    app = stage_app(settings, make_loop)
+
+    @app.on_startup
+    def serve_metrics() -> None:
+        # normalize has no HTTP API of its own: Prometheus scrapes a small server on its own port.
+        if settings.normalize_metrics_port:
+            metrics.watch_event_log(settings.redis_url, settings.streams)
+            start_http_server(settings.normalize_metrics_port, addr=settings.normalize_metrics_host, registry=metrics.REGISTRY)
+
+    return app

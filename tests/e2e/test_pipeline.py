@@ -33,6 +33,7 @@ class Pipeline:
             "WIRELOG_INGEST_PORT": str(self.ingest_port),
             "WIRELOG_STORE_PORT": str(self.store_port),
             "WIRELOG_BLOCK_MS": "100",
+            "WIRELOG_NORMALIZE_METRICS_PORT": str(free_port()),
             "WIRELOG_LOG_FORMAT": "json",
         }
         self.logs = tmp

@@ -54,6 +54,7 @@ bench: $(STAMP)
 schemas: $(STAMP)
 	@echo "==> writing schemas/json from the pydantic models"
 	$(BIN)/python -m schemas.export
+	$(BIN)/python -m services.openapi
 
 replay: $(STAMP)
 	@echo "==> re-normalising the raw log"

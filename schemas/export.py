@@ -1,4 +1,4 @@
-"""Writes the JSON Schema files of the contract into schemas/json/ (`make schemas`); a test keeps them fresh."""
+"""Writes the contract's JSON Schema files (schemas/json/) and AsyncAPI document (`make schemas`); tests keep them fresh."""
 
 from __future__ import annotations
 
@@ -27,11 +27,22 @@ def render(model: type[BaseModel], mode: str) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+ASYNCAPI = Path(__file__).parent / "asyncapi.json"
+
+
+def render_asyncapi() -> str:
+    from schemas.asyncapi import document
+
+    return json.dumps(document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     for name, (model, mode) in MODELS.items():
         (OUT / name).write_text(render(model, mode), encoding="utf-8")
         print(f"wrote {OUT / name}")
+    ASYNCAPI.write_text(render_asyncapi(), encoding="utf-8")
+    print(f"wrote {ASYNCAPI}")
     return 0
 
 

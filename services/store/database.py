@@ -40,7 +40,7 @@ def _stream_key(stream_id: str) -> tuple[int, int]:
 def make_engines(url: str) -> tuple[Engine, Engine]:
     """A writer engine and a reader engine; on SQLite the writer takes the write lock at BEGIN."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         writer = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})

@@ -19,6 +19,7 @@ from tests.conftest import fixture_text
 pytestmark = pytest.mark.e2e
 
 SCHEMA = Path(__file__).parents[2] / "schemas" / "json" / "item_normalized.v1.schema.json"
+ASYNCAPI = Path(__file__).parents[2] / "schemas" / "asyncapi.json"
 
 
 class Pipeline:
@@ -136,8 +137,12 @@ def test_a_plain_redis_client_reads_events_that_match_the_published_schema(pipel
     reply = client.xreadgroup("downstream-analytics", "reader-1", {stream: ">"}, count=100)
     entries = reply[0][1]
     schema = json.loads(SCHEMA.read_text())
+    asyncapi = json.loads(ASYNCAPI.read_text())
+    published = asyncapi["components"]["messages"]["normalize writes wirelog:normalized:Message"]["payload"]
+    as_documented = jsonschema.Draft202012Validator({**asyncapi, "$ref": published["$ref"]})
     for entry_id, fields in entries:
         jsonschema.validate(json.loads(fields["event"]), schema)
+        as_documented.validate(json.loads(fields["event"]))
         client.xack(stream, "downstream-analytics", entry_id)
     assert len(entries) == 3
     assert client.xpending(stream, "downstream-analytics")["pending"] == 0

@@ -95,7 +95,7 @@ async def replay_normalize(settings: Settings, start: str, end: str, batch: int,
 
 def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     from services.store.database import Database
-    from services.store.stage import decode_item
+    from services.store.stage import stored_form
 
     stream = settings.streams.normalized
     redis = sync_client(settings.redis_url)
@@ -108,7 +108,7 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
         decoded = []
         for entry in entries:
             try:
-                decoded.append((entry.id, decode_item(entry)))
+                decoded.append(stored_form(entry))
             except PermanentError:
                 counts["failed"] += 1
         return decoded

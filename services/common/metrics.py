@@ -74,6 +74,21 @@ class EventLogCollector(Collector):
         yield from (length, lag, pending, dead)
 
 
+class StoreCollector(Collector):
+    """Rows in the read model, counted at scrape time."""
+
+    def __init__(self, count_items) -> None:  # noqa: ANN001 - a callable returning an int
+        self.count_items = count_items
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily("wirelog_store_items", "Items in the store's live read model")
+        try:
+            gauge.add_metric([], self.count_items())
+        except Exception:  # noqa: BLE001 - the database is down: no figure rather than a wrong one
+            return
+        yield gauge
+
+
 def watch_event_log(redis_url: str, streams: StreamNames) -> None:
     REGISTRY.register(EventLogCollector(Redis.from_url(redis_url, decode_responses=True, socket_timeout=2), streams))
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from faststream import FastStream
 from redis.asyncio import Redis
 
 from schemas.streams import STORE_GROUP
 from services.common.eventlog import StageLoop
+from services.common import metrics
 from services.common.hosting import stage_app, stage_loop
+from services.common.redis import sync_client
 from services.common.settings import Settings
 from services.store.api import query_routes
 from services.store.database import Database
+from services.store.exports import export_routes
+from services.store.queries import count_items
 from services.store.page import web_routes
 from services.store.stage import StoreStage
 
@@ -34,17 +39,32 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     db = Database(settings.store_url)
     stage_app = create_stage_app(settings, db) if consume else None
 
+    collectors = [
+        metrics.EventLogCollector(sync_client(settings.redis_url), settings.streams),
+        metrics.StoreCollector(lambda: count_items(db)),
+    ]
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        for collector in collectors:
+            metrics.REGISTRY.register(collector)
         if stage_app:
             await stage_app.start()
         yield
         if stage_app:
             await stage_app.stop()
+        for collector in collectors:
+            metrics.REGISTRY.unregister(collector)
 
     api = FastAPI(title="Wirelog store", version="1.0.0", lifespan=lifespan)
     api.state.db = db
     api.state.settings = settings
     api.include_router(web_routes())  # first: /v1/events/stream before /v1/events/{event_id}
     api.include_router(query_routes())
+    api.include_router(export_routes())
+    api.add_api_route("/metrics", metrics_endpoint, include_in_schema=False)
     return api
+
+
+def metrics_endpoint() -> Response:
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

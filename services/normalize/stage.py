@@ -57,9 +57,11 @@ class NormalizeStage:
                     await self.output.queue_commit(pipe, events, self.group, entry.id)
                 replies = await pipe.execute()
             for (entry, events), (written, unchanged) in zip(done, replies, strict=True):
-                bulletin_id = events[0].correlation_id if events else None
+                ids = {"entry_id": entry.id}
+                if events:
+                    ids.update(event_id=events[0].causation_id, bulletin_id=events[0].correlation_id)
                 if written == -1:
-                    log.info("entry already processed elsewhere", entry_id=entry.id, bulletin_id=bulletin_id)
+                    log.info("entry already processed elsewhere", **ids)
                 else:
-                    log.debug("bulletin normalized", entry_id=entry.id, bulletin_id=bulletin_id, written=written)
+                    log.info("bulletin normalized", **ids, items_written=written, items_unchanged=unchanged)
         return failures

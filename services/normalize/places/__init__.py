@@ -6,7 +6,7 @@ from schemas import PlaceMention
 from services.normalize.places.context import BulletinContext
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.resolve import Scene, locate
-from services.normalize.places.roles import choose_event_location, role_of
+from services.normalize.places.roles import choose_event_location, is_demonym, role_of
 
 
 def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None = None) -> list[PlaceMention]:
@@ -29,6 +29,9 @@ def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None
                 role=role_of(text, span.end, place),
             )
         )
+        if is_demonym(mentions[-1]):
+            # "Russian forces" is the Russian military, which the actor stage names itself; never a government.
+            mentions[-1] = mentions[-1].model_copy(update={"role": "location"})
     return mentions
 
 

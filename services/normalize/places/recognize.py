@@ -17,24 +17,12 @@ from services.normalize.places.lexicon import (
     SETTLEMENT_WORDS,
 )
 from services.normalize.places.names import fold
+from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
 MAX_WORDS = 6
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|(?:St|Ste|Ft|Mt)\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
-_JOINABLE_GAP = re.compile(r"[ \t]{1,2}|[\-‐‑–]|[ ]?[\-–][ ]?")
 _BREAK = re.compile(r"[.!?:;\"“”(\[\n•—]|\s-\s")
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$")
-# Very common English words ('Hope', 'Police', 'Henry') are towns somewhere; a name this common needs backing.
-COMMON_WORD = 4.3
-
-
-class Token:
-    """One word of the text; `end` stops before a possessive "'s", which stays outside the mention."""
-
-    __slots__ = ("text", "start", "end", "key", "possessive", "capitalised")
-
-    def __init__(self, text: str, start: int, end: int, key: str, possessive: bool) -> None:
-        self.text, self.start, self.end, self.key, self.possessive = text, start, end, key, possessive
-        self.capitalised = text[:1].isupper()
 
 
 @dataclass(frozen=True)
@@ -69,7 +57,7 @@ def tokenize(text: str) -> list[Token]:
 def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
     spans: list[Span] = []
     headline = _title_case(tokens)
-    people = _people_named(text, tokens, gazetteer, headline)
+    people = people_named(text, tokens, gazetteer, headline)
     i = 0
     while i < len(tokens):
         span = _longest_name_at(text, tokens, i, gazetteer)
@@ -83,28 +71,11 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
     return spans
 
 
-def _people_named(text: str, tokens: list[Token], gazetteer: Gazetteer, headline: bool) -> set[str]:
-    """Surnames written once in full ('John Moore', 'Mayor Moore') stay people when they come back alone."""
-    people = set()
-    for left, right in zip(tokens, tokens[1:]):
-        if not (left.capitalised and right.capitalised) or not _joined(text, left, right):
-            continue
-        if text[left.end : right.start] != " " or headline:
-            continue
-        if right.key in REGION_WORDS or right.key in ORGANISATION_TAILS or left.key in NEVER_PLACES - PERSON_TITLES:
-            continue
-        if left.key in DIRECTIONS or left.key in CONNECTORS or left.text.isupper():
-            continue
-        if left.key in PERSON_TITLES or left.key not in gazetteer or gazetteer.word_frequency(left.key) >= COMMON_WORD:
-            people.add(right.key)
-    return people
-
-
 def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
     if not tokens[i].capitalised or tokens[i].key in CONNECTORS:
         return None
     last = i
-    while last + 1 < len(tokens) and last - i + 1 < MAX_WORDS and _joined(text, tokens[last], tokens[last + 1]):
+    while last + 1 < len(tokens) and last - i + 1 < MAX_WORDS and joined(text, tokens[last], tokens[last + 1]):
         last += 1
     abbreviation = tokens[i].key + "."
     if text.startswith(".", tokens[i].end) and abbreviation in gazetteer and not tokens[i].text.endswith("."):
@@ -134,14 +105,6 @@ def _span(text: str, tokens: list[Token], i: int, j: int, key: str, **flags) -> 
     )
 
 
-def _joined(text: str, left: Token, right: Token) -> bool:
-    """Two tokens belong to one name only when separated by a space or a hyphen, never by punctuation."""
-    if left.possessive:
-        return False
-    gap = text[left.end : right.start]
-    return _JOINABLE_GAP.fullmatch(gap) is not None
-
-
 def _name_shaped(tokens: list[Token]) -> bool:
     """Every word capitalised, except connectors inside ('Isle of Man', 'Rostov-on-Don')."""
     if not tokens[-1].capitalised:
@@ -151,7 +114,7 @@ def _name_shaped(tokens: list[Token]) -> bool:
 
 def _with_region_word(text: str, tokens: list[Token], span: Span) -> Span:
     nxt = span.last + 1
-    if nxt < len(tokens) and tokens[nxt].key in REGION_WORDS and _joined(text, tokens[span.last], tokens[nxt]):
+    if nxt < len(tokens) and tokens[nxt].key in REGION_WORDS and joined(text, tokens[span.last], tokens[nxt]):
         if tokens[nxt].capitalised or tokens[nxt].key in ("region", "province", "oblast"):
             return Span(span.first, nxt, span.start, tokens[nxt].end, span.key, True,
                         span.settlement_cue, span.place_cue, span.sentence_initial)
@@ -214,7 +177,7 @@ def _inside_a_longer_name(text: str, tokens: list[Token], span: Span, headline: 
     if span.first == 0 or span.sentence_initial or headline:
         return False
     previous = tokens[span.first - 1]
-    if not previous.capitalised or not _joined(text, previous, tokens[span.first]) or previous.possessive:
+    if not previous.capitalised or not joined(text, previous, tokens[span.first]) or previous.possessive:
         return False
     if text[previous.end : tokens[span.first].start] != " ":
         return False  # "China-Russia": a hyphen joins two names as often as it builds one
@@ -234,7 +197,7 @@ def _title_case(tokens: list[Token]) -> bool:
 def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
     """'Washington Post', 'Dublin Road', 'Houston Nutt': a single-word town followed by another capitalised word."""
     nxt = span.last + 1
-    if nxt >= len(tokens) or not _joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
+    if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
         return True

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
@@ -38,18 +39,22 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Pl
 
 
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
-    """Two passes: a first guess for every span, then each span again in the light of the others."""
+    """A first guess for every span, then each span scored in the light of the others and their votes."""
     candidates = [_candidates(span, gazetteer) for span in spans]
     first = [_best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
-    chosen = []
-    for i, (options, span) in enumerate(zip(candidates, spans, strict=True)):
-        if len(options) == 1:
-            chosen.append(options[0][0])
+    options: list[list[Place]] = []
+    scores: list[list[float]] = []
+    for i, (found, span) in enumerate(zip(candidates, spans, strict=True)):
+        if len(found) == 1:  # most names: nothing to weigh
+            options.append([found[0][0]])
+            scores.append([0.0])
             continue
         others = scene_of([p for j, p in enumerate(first) if j != i and p is not None and _confident(candidates[j])])
-        area = _named_area(text, spans, first, i)
-        chosen.append(_best(options, span, scene.merged(others), area))
-    return chosen
+        ranked = _ranked(found, span, scene.merged(others), _named_area(text, spans, first, i))[:TOP_CANDIDATES]
+        options.append([place for place, _ in ranked])
+        scores.append([score for _, score in ranked])
+    picks = coherent_choice(options, scores, [span.key for span in spans])
+    return [options[i][pick] if pick >= 0 else None for i, pick in enumerate(picks)]
 
 
 def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | None]) -> bool:
@@ -112,14 +117,28 @@ def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int)
     return first[i + 1]
 
 
-def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> Place | None:
-    if not options:
-        return None
+def _scene_without_own_country(options: list[tuple[Place, bool]], scene: Scene) -> Scene:
     # "Mexico" the country must not lend its own weight to Mexico the state or Mexico City.
     own = {p.country_code for p, _ in options if p.feature == "country"}
     if own & scene.countries.keys():
-        scene = Scene(Counter({c: n for c, n in scene.countries.items() if c not in own}), scene.regions)
-    return max(options, key=lambda option: _score(option[0], option[1], span, scene, area))[0]
+        return Scene(Counter({c: n for c, n in scene.countries.items() if c not in own}), scene.regions)
+    return scene
+
+
+def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> Place | None:
+    ranked = _ranked(options, span, scene, area)
+    return ranked[0][0] if ranked else None
+
+
+def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> list[tuple[Place, float]]:
+    """Options with their scores, best first; a place listed twice (name and alternate) keeps its better score."""
+    scene = _scene_without_own_country(options, scene)
+    best: dict[int, tuple[Place, float]] = {}
+    for place, alternate in options:
+        score = _score(place, alternate, span, scene, area)
+        if place.geonames_id not in best or best[place.geonames_id][1] < score:
+            best[place.geonames_id] = (place, score)
+    return sorted(best.values(), key=lambda option: -option[1])
 
 
 def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None) -> float:

@@ -7,10 +7,12 @@ import re
 from schemas import PlaceMention
 from services.normalize.places.lexicon import PLACE_CUES, STATEMENT_FILLERS, STATEMENT_VERBS
 from services.normalize.places.model import SPECIFICITY, Place
+from services.normalize.places.names import fold
 
 _NEXT_WORDS = re.compile(r"[A-Za-z]+")
 _FIRST_WORD = re.compile(r"\W{0,2}([A-Za-z]+)")
 STATE_BODIES = frozenset("forces troops military army government regime authorities officials leadership".split())
+_DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "is", "ch", "ic")
 _DAY_FILLER = re.compile(r"\s*(?:on|late|early|last)\s+\w+day\b|\s*,[^,]{1,40},", re.IGNORECASE)
 
 
@@ -39,10 +41,18 @@ def role_of(text: str, end: int, place: Place) -> str:
 
 def choose_event_location(text: str, places: list[PlaceMention]) -> PlaceMention | None:
     """The most specific located place, preferring one introduced as a scene ('in X', 'near X') and the earliest."""
-    located = [p for p in places if p.role == "location"]
+    located = [p for p in places if p.role == "location" and not is_demonym(p)]
     if not located:
         return None
     return max(located, key=lambda p: _event_score(text, p))
+
+
+def is_demonym(place: PlaceMention) -> bool:
+    """'Russian', 'Israelis', 'Chinese': a people, which says who acted, never where."""
+    if place.feature != "country":
+        return False
+    surface, name = fold(place.surface), fold(place.name)
+    return surface != name and surface.endswith(_DEMONYM_ENDINGS) and not name.startswith(surface)
 
 
 def _event_score(text: str, place: PlaceMention) -> tuple:

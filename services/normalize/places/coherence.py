@@ -1,0 +1,92 @@
+"""Step 2b of find_places: co-mentioned names vote for each other's nearby candidates (spatial minimality)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from services.normalize.places.model import Place
+
+# A name's candidates beyond its best few by prior barely ever win, and each costs distance checks.
+TOP_CANDIDATES = 24
+# Scores are in log10-population units; a vote of 1 (one sure neighbour close by) is worth this much.
+VOTE_WEIGHT = 2.5
+VOTE_CAP = 2.0
+ROUNDS = 2
+SAME_COUNTRY = 0.0
+NEAR_KM = 40.0
+FAR_KM = 300.0
+_KM_PER_DEGREE = 111.2
+
+
+def near(a: Place, b: Place) -> float:
+    """1 for towns within NEAR_KM of each other, falling to 0 at FAR_KM (flat-earth distance is ample here)."""
+    dlat = a.lat - b.lat
+    if abs(dlat) * _KM_PER_DEGREE >= FAR_KM:
+        return 0.0
+    dlon = (a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    km = _KM_PER_DEGREE * math.hypot(dlat, dlon)
+    if km <= NEAR_KM:
+        return 1.0
+    return max(0.0, (FAR_KM - km) / (FAR_KM - NEAR_KM))
+
+
+def affinity(candidate: Place, other: Place) -> float:
+    """How much naming `other` makes `candidate` likelier: containment for areas, distance for towns."""
+    if other.feature in ("country", "continent"):
+        return 0.0  # the scene already weighs the countries named
+    same_region = other.country_code == candidate.country_code and other.admin1 == candidate.admin1
+    if candidate.feature == "country":
+        return 0.5 if other.country_code == candidate.country_code else 0.0
+    if candidate.feature == "region" or other.feature == "region":
+        if candidate.feature == other.feature:
+            return SAME_COUNTRY if other.country_code == candidate.country_code else 0.0
+        return 1.0 if same_region else SAME_COUNTRY if other.country_code == candidate.country_code else 0.0
+    same_country = other.country_code == candidate.country_code
+    return max(near(candidate, other), 0.5 if same_region else SAME_COUNTRY if same_country else 0.0)
+
+
+def distribution(scores: Sequence[float]) -> list[float]:
+    """Softmax in natural-log units: a town ten times bigger is e times likelier, not ten times."""
+    top = max(scores)
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys: list[str]) -> list[int]:
+    """Index of the chosen option per name: its own score plus the votes of the other names' likely places.
+
+    Names written alike share one vote ('Paris' four times is one name), and a name never votes for itself.
+    """
+    chosen_scores = [list(s) for s in scores]
+    for _ in range(ROUNDS):
+        beliefs: dict[str, list[tuple[Place, float]]] = {}
+        for i, key in enumerate(keys):
+            if key not in beliefs and options[i]:
+                # Readings under 1% change no vote; dropping them keeps this step linear in practice.
+                beliefs[key] = [(o, p) for o, p in zip(options[i], distribution(chosen_scores[i]), strict=True)
+                                if p > 0.01]
+        if len(beliefs) < 2:
+            break
+        updated = []
+        for i, key in enumerate(keys):
+            voters = [belief for other, belief in beliefs.items() if other != key]
+            if len(options[i]) < 2 or not voters:
+                updated.append(chosen_scores[i])
+                continue
+            # A name whose likeliest reading is a country or region ('California') is not lent to a small town
+            # of that name just because other towns of the story lie near it.
+            areas_only = options[i][0].specificity <= 2
+            row = []
+            for place, own in zip(options[i], scores[i], strict=True):
+                if areas_only and place.specificity > 2:
+                    row.append(own)
+                    continue
+                votes = 0.0
+                for belief in voters:
+                    votes += max(p * affinity(place, o) for o, p in belief)
+                row.append(own + VOTE_WEIGHT * min(votes, VOTE_CAP))
+            updated.append(row)
+        chosen_scores = updated
+    return [max(range(len(s)), key=s.__getitem__) if s else -1 for s in chosen_scores]

@@ -1,0 +1,130 @@
+"""Second-pass place rules: co-mentioned places vote, demonyms name countries, people are not towns."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.normalize.places import BulletinContext, Gazetteer, choose_event_location, find_places
+from services.normalize.places.coherence import affinity, coherent_choice, near
+from services.normalize.places.model import Place
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return Gazetteer.load(tmp_path_factory.getbasetemp() / "wirelog-cache")
+
+
+def places_in(text: str, gazetteer: Gazetteer):
+    return find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+
+
+def town(name: str, cc: str, admin1: str, lat: float, lon: float, population: int = 10_000) -> Place:
+    return Place(abs(hash((name, cc, admin1))) % 10**8, name, "city", cc, admin1, lat, lon, population)
+
+
+# Written for these tests: towns of one name in two states, and a neighbour that settles which.
+PARIS_IL = town("Paris", "US", "Illinois", 39.61, -87.70)
+PARIS_FR = Place(2988507, "Paris", "city", "FR", "Ile-de-France", 48.85, 2.35, 2_100_000, True)
+URBANA_IL = town("Urbana", "US", "Illinois", 40.11, -88.21, 40_000)
+URBANA_OH = town("Urbana", "US", "Ohio", 40.11, -83.75, 11_000)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (PARIS_IL, PARIS_IL, 1.0),
+        (PARIS_IL, URBANA_IL, 0.88),  # about 70 km apart, just past the flat top of the kernel
+        (PARIS_IL, PARIS_FR, 0.0),
+    ],
+)
+def test_nearness_falls_from_one_to_zero_with_distance(a, b, expected):
+    assert near(a, b) == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("candidate", "other", "expected"),
+    [
+        (Place(1, "Illinois", "region", "US", "Illinois", 40.0, -89.0, 12_000_000), URBANA_IL, 1.0),
+        (Place(1, "Illinois", "region", "US", "Illinois", 40.0, -89.0, 12_000_000), URBANA_OH, 0.0),
+        (PARIS_IL, Place(2, "United States", "country", "US", None, 39.8, -98.5, 330_000_000), 0.0),
+        (PARIS_IL, URBANA_IL, near(PARIS_IL, URBANA_IL)),
+    ],
+)
+def test_affinity_is_containment_for_areas_and_distance_for_towns(candidate, other, expected):
+    assert affinity(candidate, other) == pytest.approx(expected)
+
+
+def test_a_sure_neighbour_outvotes_a_bigger_namesake():
+    options = [[PARIS_FR, PARIS_IL], [URBANA_IL, URBANA_OH], [town("Edgar County", "US", "Illinois", 39.68, -87.75)]]
+    scores = [[8.8, 7.2], [4.6, 4.0], [4.0]]
+    assert coherent_choice(options, scores, ["paris", "urbana", "edgar county"]) == [1, 0, 0]
+
+
+def test_without_neighbours_the_prior_stands():
+    assert coherent_choice([[PARIS_FR, PARIS_IL]], [[8.8, 7.2]], ["paris"]) == [0]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country_code"),
+    [
+        ("Russian troops shelled the outskirts overnight.", "Russian", "RU"),
+        ("Two Israelis were hurt in the blast.", "Israelis", "IL"),
+        ("The Egyptian government closed the crossing.", "Egyptian", "EG"),
+    ],
+)
+def test_demonyms_name_their_country(gazetteer, text, surface, country_code):
+    found = [(p.surface, p.feature, p.country_code) for p in places_in(text, gazetteer)]
+    assert (surface, "country", country_code) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian forces shelled the village overnight.", None),
+        ("Russians shelled Kharkiv overnight.", "Kharkiv"),
+    ],
+)
+def test_a_demonym_is_never_the_event_location(gazetteer, text, expected):
+    chosen = choose_event_location(text, places_in(text, gazetteer))
+    assert (chosen.name if chosen else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("An officer responded, Capt. Roy A. Nelson told reporters, and Nelson later left.", "Nelson"),
+        ("The music was loud, Welch said on Monday.", "Welch"),
+        ("The autopsy identified the body as Harman's on Friday.", "Harman"),
+    ],
+)
+def test_people_who_speak_own_or_carry_an_initial_are_not_towns(gazetteer, text, person):
+    assert person not in [p.surface for p in places_in(text, gazetteer)]
+
+
+def test_a_town_after_in_stays_a_town_even_when_it_owns_something(gazetteer):
+    text = "Crews in Ashland cleared the road. Ashland's mayor thanked them, officials in Oregon said."
+    assert [p.surface for p in places_in(text, gazetteer)].count("Ashland") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [
+        ("Firefighters from Urbana and Edgar County helped put out the fire in Paris on Friday.", "Paris", "Illinois"),
+        ("Deputies from Walton County and Oconee County searched near Monroe.", "Monroe", "Georgia"),
+    ],
+)
+def test_co_mentioned_places_pick_the_namesake_near_them(gazetteer, text, surface, admin1):
+    chosen = {p.surface: p for p in places_in(text, gazetteer)}
+    assert chosen[surface].admin1 == admin1
+
+
+def test_a_state_name_is_not_lent_to_a_small_town_near_the_other_towns(gazetteer):
+    text = "Students from Jefferson City and Columbia drove to California for the tournament."
+    chosen = {p.surface: p for p in places_in(text, gazetteer)}
+    assert chosen["California"].feature == "region"
+
+
+@pytest.mark.parametrize("text", ["Russian forces shelled the village.", "Russian officials said the talks failed."])
+def test_a_demonym_is_never_a_metonym_so_the_actor_stage_names_the_people_itself(gazetteer, text):
+    [russian] = [p for p in places_in(text, gazetteer) if p.surface == "Russian"]
+    assert russian.role == "location"

@@ -53,7 +53,10 @@ class ActorMention(Mention):
 
 
 class EventDate(BaseModel):
-    value: str | None = Field(description="As DateMention.value; the bulletin date when the item names none.")
+    value: str | None = Field(
+        description="As DateMention.value. When the item names no date of its event (precision 'reported'): the "
+        "day before the bulletin for a past-tense report, else the bulletin date."
+    )
     precision: Precision
     range_start: str | None = None
     range_end: str | None = None

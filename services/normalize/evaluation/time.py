@@ -19,6 +19,9 @@ from services.normalize.temporal.patterns import SCANNER
 
 _WEEK = re.compile(r"-W(\d)(?=$|-)")
 _UNSPECIFIED = re.compile(r"(?:-XX)+$|(?<=\d)X+$")
+# The word joining the two ends of a stated range ("between 1985 and 1987", "from Aug. 26 to Oct. 20", "1-3 March").
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|\band\b|\bto\b|\bthrough\b|\buntil\b|\btill\b)\s*", re.IGNORECASE)
+_RANGE_LEAD = re.compile(r"^(?:between|from)\s+", re.IGNORECASE)
 TARGETS = {"value F1": 0.85, "relaxed F1": 0.90}
 
 
@@ -32,6 +35,8 @@ class Tally:
     relaxed_gold: int = 0
     value_predicted: int = 0
     value_gold: int = 0
+    raw_value_predicted: int = 0
+    raw_value_gold: int = 0
     by_kind: dict[str, Counter] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
@@ -48,6 +53,29 @@ def canonical_value(value: str | None) -> str | None:
     return _UNSPECIFIED.sub("", _WEEK.sub(r"-W0\1", value))
 
 
+def timex3_points(prediction: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stated range as TimeML writes it: one DATE timex per end ('1985/1987' is no TIMEX3 DATE value).
+
+    Spans without two stated ends ("the past 24 hours") stay whole; TimeML makes them DURATIONs, which are not scored.
+    """
+    value = prediction.get("value") or ""
+    if prediction.get("precision") != "range" or value.count("/") != 1:
+        return [prediction]
+    surface, start = prediction["surface"], prediction["start"]
+    joins = [m for m in _RANGE_JOIN.finditer(surface) if 0 < m.start() and m.end() < len(surface)]
+    if not joins:
+        return [prediction]
+    join, lead = joins[0], _RANGE_LEAD.match(surface)
+    first_start = lead.end() if lead else 0
+    first, last = value.split("/")
+    return [
+        {**prediction, "surface": surface[first_start : join.start()], "start": start + first_start,
+         "end": start + join.start(), "value": first, "precision": "point"},
+        {**prediction, "surface": surface[join.end() :], "start": start + join.end(), "end": prediction["end"],
+         "value": last, "precision": "point"},
+    ]
+
+
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
@@ -62,6 +90,7 @@ def _f1(precision: float, recall: float) -> float:
 
 
 def score_document(record: dict[str, Any], predicted: list[dict[str, Any]], tally: Tally) -> None:
+    predicted = [point for p in predicted for point in timex3_points(p)]
     gold = [t for t in record["timexes"] if t["type"] == "DATE"]
     others = [t for t in record["timexes"] if t["type"] != "DATE"]
     # A prediction on a TIME, DURATION or SET timex is neither right nor wrong for DATE scoring.
@@ -73,6 +102,7 @@ def score_document(record: dict[str, Any], predicted: list[dict[str, Any]], tall
         tally.strict_predicted += any(g["start"] == p["start"] and g["end"] == p["end"] for g in hits)
         tally.relaxed_predicted += bool(hits)
         tally.value_predicted += any(canonical_value(g["value"]) == canonical_value(p["value"]) for g in hits)
+        tally.raw_value_predicted += any(g["value"] == p["value"] for g in hits)
         if not hits:
             tally.count(_kind(p["surface"]), "spurious", p["surface"])
     for g in gold:
@@ -83,6 +113,7 @@ def score_document(record: dict[str, Any], predicted: list[dict[str, Any]], tall
         tally.relaxed_gold += bool(hits)
         right = any(canonical_value(g["value"]) == canonical_value(p["value"]) for p in hits)
         tally.value_gold += right
+        tally.raw_value_gold += any(g["value"] == p["value"] for p in hits)
         if not hits:
             tally.count(kind, "missed", g["surface"])
         elif not right:
@@ -104,14 +135,16 @@ def _time_report(records: list[dict[str, Any]], normalizer: Normalizer) -> tuple
         "strict": (tally.strict_predicted, tally.strict_gold),
         "relaxed": (tally.relaxed_predicted, tally.relaxed_gold),
         "value": (tally.value_predicted, tally.value_gold),
+        "raw value": (tally.raw_value_predicted, tally.raw_value_gold),
     }.items():
         precision = p_hits / tally.predicted if tally.predicted else 0.0
         recall = g_hits / tally.gold if tally.gold else 0.0
         f1 = _f1(precision, recall)
         target = TARGETS.get(f"{name} F1")
         mark = "" if target is None else f"  (target >= {target:.2f}: {'met' if f1 >= target else 'NOT met'})"
-        rows.append(f"  {name:<8} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}{mark}")
+        rows.append(f"  {name:<9} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}{mark}")
     lines = [f"DATE timexes: {len(records)} documents, {tally.gold} gold, {tally.predicted} scored predictions", *rows]
+    lines.append("  (value: W7=W07, 1949-XX=1949, 199X=199 count as equal; raw value: exact strings, as TempEval-3 scores)")
     lines.append("  errors by expression kind (gold / missed / wrong value / spurious):")
     ordered = sorted(tally.by_kind.items(), key=lambda kv: -(kv[1]["missed"] + kv[1]["wrong value"] + kv[1]["spurious"]))
     for kind, counts in ordered:
@@ -148,12 +181,15 @@ def _event_report(records: list[dict[str, Any]], normalizer: Normalizer) -> list
 
 def _speed(records: list[dict[str, Any]]) -> str:
     texts = [(r["text"], date.fromisoformat(r["reference_date"][:10])) for r in records]
-    started = time.perf_counter()
-    for text, reference in texts:
-        tag_dates(text, reference)
-    seconds = time.perf_counter() - started
+    # Best of three passes: the machine is shared, and the slowest passes measure the neighbours, not the tagger.
+    seconds = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for text, reference in texts:
+            tag_dates(text, reference)
+        seconds = min(seconds, time.perf_counter() - started)
     chars = sum(len(t) for t, _ in texts) or 1
-    return f"tag_dates speed: {seconds / chars * 300 * 1000:.3f} ms per 300 characters ({chars} characters, one core)"
+    return f"tag_dates speed: {seconds / chars * 300 * 1000:.3f} ms per 300 characters ({chars} characters, one core, best of 3)"
 
 
 def evaluate(corpus_dir: Path, normalizer: Normalizer) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from schemas import DateMention
+from services.normalize.temporal import explicit
 from services.normalize.temporal.arithmetic import quarter_of, shift
+from services.normalize.temporal.patterns import ORDINAL_IN
 from services.normalize.temporal.relative import UNIT_PRECISION, ago, counted
 from services.normalize.temporal.resolution import Resolution, Scene, anchor_date, value_at
 
+# How far back a named quarter still sets the period that "a year ago" and "a year earlier" compare with.
+QUARTER_REACH = 300
 _RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5}
 
 
@@ -35,6 +39,8 @@ def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     if adverbial:
         anchor = same_sentence or scene.anchor_before(start, same_sentence=False)
         sign = 1 if word in ("later", "after") else -1
+        if (count, unit, sign) == (1, "year", -1):
+            anchor = _compared_quarter(scene, start) or anchor
     else:
         # "Wednesday - a day after Moscow said": the phrase dates what follows it, a day before the anchor.
         anchor = same_sentence
@@ -45,10 +51,27 @@ def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     return _shifted(anchor, base, unit, sign * count)
 
 
-def _latest_quarter(scene: Scene) -> DateMention | None:
+def day_of(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'that day', 'the same day', 'the next morning': the day of the last date mentioned, or one day on or back."""
+    lowered = surface.lower()
+    step = 1 if ("next" in lowered or "following" in lowered) else -1 if "previous" in lowered or "preceding" in lowered else 0
+    anchor = scene.anchor_before(start, same_sentence=False)
+    if anchor is not None and anchor.precision != "day":
+        anchor = None  # "that day" after "in March" names a day the text does not give
+    if anchor is None and step == 0:
+        return None  # "trades made that day" with no day in sight is generic, not a date
+    base = anchor_date(anchor) if anchor else scene.reference
+    if base is None:
+        return Resolution(None, "day", False)
+    return Resolution(shift(base, "day", step).isoformat(), "day", False)
+
+
+def _latest_quarter(scene: Scene, reference: date) -> DateMention | None:
+    """The last quarter the text named within the past year; an older one is a comparison, not the topic."""
     for mention in reversed(scene.found):
         if mention.precision == "quarter" and mention.value and "-Q" in mention.value and mention.start not in scene.derived:
-            return mention
+            named = anchor_date(mention)
+            return mention if named and -366 <= (named - reference).days <= 0 else None
     return None
 
 
@@ -60,38 +83,62 @@ def year_ago(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     """'a year ago' beside a quarter's results means that quarter a year back, as financial news uses it."""
     count, unit = counted(surface, start, end, scene)
     if count == 1 and unit == "year":
-        anchor = scene.anchor_before(start, same_sentence=False, window=300)
-        if anchor is not None and anchor.precision == "quarter":
-            return _shifted(anchor, anchor_date(anchor), "year", -1)
+        compared = _compared_quarter(scene, start)
+        if compared is not None:
+            return _shifted(compared, anchor_date(compared), "year", -1)
     return ago(surface, start, end, scene)
+
+
+def _compared_quarter(scene: Scene, start: int) -> DateMention | None:
+    """The quarter a results story is about, when one was named shortly before: what 'a year ago' compares with."""
+    for mention in reversed(scene.found):
+        if start - mention.end > QUARTER_REACH:
+            return None
+        if mention.precision == "quarter" and mention.start not in scene.derived and anchor_date(mention) is not None:
+            return mention
+    return None
 
 
 def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
+    year_end = lowered.endswith("end")
     if scene.reference is None:
-        return Resolution(None, "day" if lowered == "year-end" else "year", False)
-    if lowered == "year-end":
+        return Resolution(None, "day" if year_end else "year", False)
+    if year_end:
         year = scene.reference.year - (scene.tense(start, end) == "past")
         return Resolution(f"{year}-12-31", "day", False)
-    anchor = scene.anchor_before(start, same_sentence=False)
-    if anchor is not None:
+    if ORDINAL_IN.search(surface):
+        # "the year-ago third quarter": that quarter of the year before the one it is compared with.
+        named = explicit.quarter(surface, start, end, scene)
+        year, number = named.value.split("-Q")
+        return Resolution(f"{int(year) - 1}-Q{number}", "quarter", False)
+    if lowered.endswith(("quarter", "period")):
+        # "the year-ago period" in a results story: the reported quarter a year back.
+        return quarter_relative(surface, start, end, scene)
+    # "compared with year-earlier profit" after a named quarter means that quarter a year back; else last year.
+    anchor = scene.anchor_before(start, same_sentence=False, window=300)
+    if anchor is not None and anchor.precision == "quarter":
         return _shifted(anchor, anchor_date(anchor), "year", -1)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
 
 def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'the quarter', 'the latest period': in company results, the last quarter that has ended, unless one is named."""
     lowered = surface.lower()
     if scene.reference is None:
         return Resolution(None, "quarter", False)
     current = date(scene.reference.year, 3 * quarter_of(scene.reference) - 2, 1)
-    if "this" in lowered or "current" in lowered:
+    if "current" in lowered:
         day = current
     elif "next" in lowered:
         day = shift(current, "quarter", 1)
-    elif lowered.startswith("last") or "previous" in lowered or "past" in lowered:
+    elif "this" in lowered:
+        # "This quarter's loss" in a results story is the quarter just reported; "will ... this quarter" is the current.
+        day = current if scene.tense(start, end) == "future" else _previous_quarter(scene.reference)
+    elif lowered.startswith("last") or "previous" in lowered or "past" in lowered or "latest" in lowered:
         day = _previous_quarter(scene.reference)
     else:
-        latest = _latest_quarter(scene)
+        latest = _latest_quarter(scene, scene.reference)
         day = anchor_date(latest) if latest else _previous_quarter(scene.reference)
     if "year-earlier" in lowered or "year-ago" in lowered:
         day = shift(day, "year", -1)

@@ -1,11 +1,16 @@
-"""choose_event_date: the date of an item's main event (ACLED-style), from its date mentions or the bulletin date."""
+"""choose_event_date: the date of an item's main event (ACLED-style), from its date mentions or the bulletin date.
+
+An item naming no usable date gets precision 'reported': the bulletin date, or the day before it when the lead is in
+the past tense (see `reported_day`).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from schemas import DateMention, EventDate
 from services.normalize.temporal.sentences import SentenceIndex
+from services.normalize.temporal.tense import lead_tense
 
 _PRECISION_RANK = {"day": 0, "range": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5}
 # A mention right after these words dates a background event ("since 2014", "a day after Moscow said").
@@ -40,4 +45,18 @@ def choose_event_date(text: str, dates: list[DateMention], reference_date: date 
             range_start=chosen.range_start,
             range_end=chosen.range_end,
         )
-    return EventDate(value=reference_date.isoformat() if reference_date else None, precision="reported")
+    if reference_date is None:
+        return EventDate(value=None, precision="reported")
+    return EventDate(value=reported_day(text, sentences, reference_date).isoformat(), precision="reported")
+
+
+def reported_day(text: str, sentences: SentenceIndex, reference_date: date) -> date:
+    """The day an undated report refers to: the day before the bulletin when it tells of something done.
+
+    Wire reports are filed after the fact, so a past-tense lead ("shelling killed four") tells of the previous day's
+    events, which is the date ACLED and UCDP code; a present, future or verbless lead ("talks resume", "will meet")
+    stays on the bulletin date.
+    """
+    if lead_tense(text, sentences) == "past":
+        return reference_date - timedelta(days=1)
+    return reference_date

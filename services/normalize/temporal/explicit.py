@@ -5,17 +5,19 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from services.normalize.temporal.arithmetic import nearest_year, quarter_of, safe_date, thanksgiving
-from services.normalize.temporal.lexicon import DECADE_WORDS, MONTHS, ORDINALS, SEASONS
+from services.normalize.temporal.arithmetic import nearest_year, quarter_of, safe_date, thanksgiving, week_value
+from services.normalize.temporal.lexicon import DECADE_WORDS, MONTHS, ORDINALS, SEASONS, spoken_year
 from services.normalize.temporal.patterns import DAY_IN, MONTH_IN, ORDINAL_IN, SEASON_IN, YEAR_IN
 from services.normalize.temporal.resolution import Resolution, Scene
 
 # Words that may introduce a bare four-digit number below 1900 as a year ("in 1812").
+# Within this many days of the bulletin date a day-month without a year is simply the nearest one.
+TENSE_FREE_DAYS = 90
 _OLD_YEAR_CUES = ("in", "since", "of", "by", "until", "from", "year", "before", "after", "around", "circa")
 
 
 def _years(surface: str) -> list[int]:
-    return [int(y) for y in YEAR_IN.findall(surface)]
+    return [int(digits) if digits else spoken_year(words) for digits, words in YEAR_IN.findall(surface)]
 
 
 def _month_day(surface: str, scene: Scene) -> tuple[int, list[int], list[int]] | None:
@@ -27,12 +29,24 @@ def _month_day(surface: str, scene: Scene) -> tuple[int, list[int], list[int]] |
     return months[0], months, days
 
 
-def _year_for(month: int, day: int, years: list[int], scene: Scene) -> int | None:
+def _year_for(month: int, day: int, years: list[int], scene: Scene, start: int = -1, end: int = -1) -> int | None:
     if years:
         return years[-1]
     if scene.reference is None:
         return None
-    return nearest_year(month, day, scene.reference)
+    year = nearest_year(month, day, scene.reference)
+    if start < 0:
+        return year
+    gap = (date(year, month, min(day, calendar.monthrange(year, month)[1])) - scene.reference).days
+    if abs(gap) <= TENSE_FREE_DAYS:
+        return year
+    # Months away, the clause's tense beats nearness: "the year ended March 31" in November is the past March.
+    tense = scene.tense(start, end)
+    if tense == "past" and gap > 0:
+        return year - 1
+    if tense == "future" and gap < 0:
+        return year + 1
+    return year
 
 
 def iso(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
@@ -49,11 +63,19 @@ def month_day(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
         return None
     month, _, days = parsed
     years = _years(surface)
-    year = _year_for(month, days[0], years, scene)
+    year = _year_for(month, days[0], years, scene, start, end)
     if year is None:
         return Resolution(None, "day", False)
     day = safe_date(year, month, days[0])
     return Resolution(day.isoformat(), "day", bool(years)) if day else None
+
+
+def week_of(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'the week of March 6': the ISO week holding that day, as TIMEX3 writes it."""
+    day = month_day(surface, start, end, scene)
+    if day is None or day.value is None:
+        return None if day is None else Resolution(None, "week", day.explicit)
+    return Resolution(week_value(date.fromisoformat(day.value)), "week", day.explicit)
 
 
 def day_range(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:

@@ -36,6 +36,26 @@ DECADE_WORDS = {
 
 UNIT_DAYS = {"day": 1, "week": 7}
 
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90}
+
+
+def spoken_year(words: str) -> int | None:
+    """A year said in words, as broadcast transcripts write it: 'nineteen ninety-six', 'two thousand and one'."""
+    parts = words.lower().replace("-", " ").split()
+    if parts[:2] == ["two", "thousand"]:
+        rest = [p for p in parts[2:] if p != "and"]
+        return 2000 + (NUMBER_WORDS.get(rest[0], 0) if rest else 0)
+    if len(parts) < 2 or parts[0] not in NUMBER_WORDS:
+        return None
+    century = NUMBER_WORDS[parts[0]] * 100
+    if parts[1] == "hundred":
+        return century
+    if parts[1] == "oh" and len(parts) > 2:
+        return century + NUMBER_WORDS.get(parts[2], 0)
+    tail = _TENS_WORDS.get(parts[1]) or NUMBER_WORDS.get(parts[1], 0)
+    return century + tail + (NUMBER_WORDS.get(parts[2], 0) if len(parts) > 2 else 0)
+
 
 def count_of(word: str) -> int | None:
     """The number a count word or numeral stands for; None for a vague count such as 'several'."""

@@ -13,8 +13,17 @@ _MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 # Next to a day number an abbreviation needs no full stop; alone it must have one ("Jan" is also a name).
 MONTH_WITH_DAY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}\.?)"
 MONTH_WITH_YEAR = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}\.)"
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-YEAR = r"(?<![\d$£€.,])(?:1[6-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|\s*(?:%|per\s*cent|percent))"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)"
+_DIGIT_YEAR = r"(?<![\d$£€.,])(?:1[6-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|\s*(?:%|per\s*cent|percent))"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# Years in words, as broadcast transcripts spell them: "nineteen ninety-six", "nineteen oh five", "two thousand".
+SPOKEN_YEAR = (
+    r"(?:seventeen|eighteen|nineteen)\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]"
+    rf"{_UNITS})?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|oh\s+{_UNITS})"
+)
+# "two thousand" is a count unless "the year" or a month or season names it.
+_MILLENNIUM_YEAR = rf"two\s+thousand(?:\s+and)?(?:\s+(?:{_UNITS}|ten|eleven|twelve))?"
+YEAR = rf"(?:{_DIGIT_YEAR}|{SPOKEN_YEAR})"
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!s\b)"
 PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _NUMBER_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS), key=len, reverse=True))
@@ -39,6 +48,7 @@ _ALTERNATIVES = [
     ("range_dm", rf"(?:from\s+)?{DAY}\s*(?:-|–|to|until|till)\s*{DAY}\s+(?:of\s+)?{MONTH_WITH_DAY}(?:,?\s+{YEAR})?"),
     ("range_y", rf"(?:between\s+{YEAR}\s+and\s+{YEAR}|from\s+{YEAR}\s+(?:to|until|till|through)\s+{YEAR}|{YEAR}\s*[-–]\s*{YEAR})"),
     ("iso", rf"{YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?!\d)"),
+    ("week_of", rf"the\s+week\s+of\s+{MONTH_WITH_DAY}\s+{DAY}(?:,?\s+{YEAR})?"),
     ("mdy", rf"(?:{WEEKDAY},?\s+)?{MONTH_WITH_DAY}\s+{DAY}(?:,?\s+{YEAR})?"),
     ("dmy", rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH_WITH_DAY}(?:,?\s+{YEAR})?"),
     ("month_year", rf"{MOD}{MONTH_WITH_YEAR},?\s+(?:of\s+)?{YEAR}"),
@@ -50,14 +60,18 @@ _ALTERNATIVES = [
     ),
     (
         "quarter_rel",
-        r"(?:the|this|last|next)\s+(?:(?:latest|current|previous|past|same|recent|year-earlier|year-ago)\s+)?quarter(?![s-])",
+        r"(?:the|this|last|next)\s+(?:(?:latest|current|previous|past|same|recent|year-earlier|year-ago)\s+)?quarter(?![s-])"
+        r"|the\s+latest\s+period\b",
     ),
     (
         "decade",
         rf"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?:1[5-9]|20)\d0'?s|'\d0s|{_DECADE_WORD})\b"
         r"|(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?\d{1,2}(?:st|nd|rd|th)[\s-]+century",
     ),
-    ("year_word", r"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:quarter|period))?|year-end"),
+    (
+        "year_word",
+        rf"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:{ORDINAL}[\s-]+)?(?:quarter|period))?|year[-\s]end|year(?:'s|’s)\s+end",
+    ),
     ("season_year", rf"{MOD}(?:the\s+)?{SEASON}\s+(?:of\s+)?{YEAR}"),
     (
         "rel",
@@ -65,6 +79,11 @@ _ALTERNATIVES = [
         r"(?:this(?:\s+coming)?|last|next|past|previous|coming|current|that"
         r"|the\s+(?:past|last|previous|coming|next|current|following|same|preceding)|the(?=\s+weekend))"
         rf"\s+(?:weekend|week|month|year|decade|century|{SEASON}|{_MONTH_CAP}|{WEEKDAY}{PART_OF_DAY})(?![s-])",
+    ),
+    (
+        "day_of",
+        r"(?:(?:earlier|later)\s+)?(?:that(?:\s+same)?|the\s+(?:same|next|following|previous|preceding))"
+        r"\s+(?:day|morning|afternoon|evening|night)\b",
     ),
     ("rel_in", r"(?:earlier|later)\s+in\s+the\s+(?:week|month|year)"),
     (
@@ -87,10 +106,11 @@ _ALTERNATIVES = [
         r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|years|decades)",
     ),
-    ("year_ref", r"the\s+(?:full\s+|fiscal\s+|current\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d))"),
+    ("year_ref", r"the\s+(?:full\s+|fiscal\s+|current\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
     ("holiday", rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?)(?:,?\s+{YEAR})?"),
-    ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+period)?"),
+    ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+period)?|the\s+year\s+{_MILLENNIUM_YEAR}"),
     ("month", rf"{MOD}{_MONTH_CAP}"),
+    ("season", rf"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?{SEASON}(?!\s+of\b|[\s-]+(?:time|camp|school|break|session|season|term|olympics|games)\b)"),
     ("weekday", rf"(?:(?:early|late|earlier|later)\s+)?{WEEKDAY}{PART_OF_DAY}"),
 ]
 
@@ -109,7 +129,7 @@ def compile_scanner(kinds: frozenset[str] | None = None) -> re.Pattern[str]:
 SCANNER = compile_scanner()
 
 # Pieces the resolver reads back out of one matched expression (short strings, so these are cheap).
-YEAR_IN = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+YEAR_IN = re.compile(rf"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)|({SPOKEN_YEAR}|{_MILLENNIUM_YEAR})", re.IGNORECASE)
 DAY_IN = re.compile(r"(?<![\d])(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)")
 MONTH_IN = re.compile(rf"\b({_MONTH_FULL}|{_MONTH_ABBR})\b", re.IGNORECASE)
 WEEKDAY_IN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)

@@ -17,6 +17,8 @@ from services.normalize.temporal.resolution import Resolution, Scene, anchor_dat
 # Words that let a bare "May" be the month rather than the verb or a surname.
 _MONTH_CUES = {"in", "since", "until", "till", "by", "of", "during", "through", "from", "to", "before", "after",
                "early", "late", "mid", "between", "and", "or", "last", "next", "this", "since", "for"}
+_SEASON_CUES = {"in", "since", "until", "till", "by", "during", "through", "over", "before", "after", "early", "late",
+                "mid", "last", "next", "this", "each"}
 UNIT_PRECISION = {"hour": "day", "day": "day", "week": "day", "fortnight": "day", "month": "month",
                   "year": "year", "decade": "year"}
 _PRESENT = ("now", "current", "nowaday", "present", "these days")
@@ -50,6 +52,24 @@ def month(surface: str, start: int, end: int, scene: Scene) -> Resolution | None
     return Resolution(f"{year}-{number:02d}", "month", False)
 
 
+def season(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """A bare season ('over the summer'): the coming one in future context, else the latest one begun."""
+    lowered = surface.lower()
+    name = SEASON_IN.search(lowered).group(1)
+    # Bare "fall" and "spring" are mostly the verb and the noun; only "the" or a time preposition makes them seasons.
+    if not lowered.startswith("the") and _previous_word(scene, start) not in _SEASON_CUES:
+        return None
+    if scene.reference is None:
+        return Resolution(None, "quarter", False)
+    code = SEASONS[name]
+    start_month = SEASON_START_MONTH[code]
+    if scene.tense(start, end) == "future":
+        year = scene.reference.year + (start_month <= scene.reference.month)
+    else:
+        year = scene.reference.year - (start_month > scene.reference.month)
+    return Resolution(f"{year}-{code}", "quarter", False)
+
+
 def month_of_relative_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     if scene.reference is None:
         return Resolution(None, "month", False)
@@ -70,11 +90,27 @@ def _direction(lowered: str) -> int | None:
     return 0
 
 
+def _is_title(surface: str, start: int, scene: Scene) -> bool:
+    """'ABC's "This Week"': a capitalised phrase opened by a quote mark mid-sentence names a programme, not a time.
+
+    Title-case headlines ("Shelling Resumes Last Friday") stay dates: only the opening quote marks a title.
+    """
+    words = surface.split()
+    quoted = start > 0 and scene.text[start - 1] in "\"“‘'"
+    return quoted and len(words) > 1 and all(w[0].isupper() for w in words) and scene.sentences.bounds(start)[0] != start
+
+
 def relative(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    if _is_title(surface, start, scene):
+        return None
     lowered = surface.lower()
     unit = lowered.split()[-1] if not WEEKDAY_IN.search(lowered) else "weekday"
     direction = _direction(lowered)
     base = scene.reference
+    if lowered.startswith(("the previous", "the preceding")):
+        # "down 4.5% from the previous Friday" counts back from the date just mentioned, not from the bulletin.
+        anchor = scene.anchor_before(start, same_sentence=False)
+        base = anchor_date(anchor) if anchor is not None and anchor.precision == "day" else base
     if direction is None:
         anchor = scene.anchor_before(start, same_sentence=False)
         base = anchor_date(anchor) if anchor else scene.reference
@@ -145,6 +181,8 @@ def this_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
 
 def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
+    if lowered in ("today", "tomorrow") and _previous_word(scene, start) == "of":
+        return None  # "the youth of today", "many of today's computers", "the people of tomorrow": an era, not a day
     if scene.reference is None:
         return Resolution(None, "day", False)
     offset = 0
@@ -171,6 +209,11 @@ def ago(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
 
 def in_count(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     count, unit = counted(surface, start, end, scene)
+    if count is not None and scene.reference is not None and scene.tense(start, end) == "past":
+        # "killed seven civilians in a day" is the span just ended, not a day still to come.
+        first = shift(scene.reference, unit, -count)
+        return Resolution(f"{first.isoformat()}/{scene.reference.isoformat()}", "range", False,
+                          first.isoformat(), scene.reference.isoformat())
     return _offset(scene, count, unit, "FUTURE_REF")
 
 

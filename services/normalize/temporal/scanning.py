@@ -24,6 +24,7 @@ _STARTS = {
     "range_dm": "from DIGIT",
     "range_y": "between from DIGIT",
     "iso": "DIGIT",
+    "week_of": "the",
     "mdy": "MONTH WEEKDAY",
     "dmy": "WEEKDAY the DIGIT",
     "month_year": "MOD MONTH",
@@ -34,6 +35,7 @@ _STARTS = {
     "year_word": "the year",
     "season_year": "MOD SEASON",
     "rel": "early late earlier later mid this last next past previous coming current that the",
+    "day_of": "earlier later that the",
     "rel_in": "earlier later",
     "day_word": "the early late earlier later today yesterday tomorrow tonight",
     "ago": "almost nearly about around some just only over roughly more less COUNT DIGIT",
@@ -43,8 +45,9 @@ _STARTS = {
     "coming next upcoming future",
     "year_ref": "the",
     "holiday": "christmas new thanksgiving",
-    "year": "MOD fiscal the year DIGIT",
+    "year": "MOD fiscal the year DIGIT seventeen eighteen nineteen",
     "month": "MOD MONTH",
+    "season": "the early late mid SEASON",
     "weekday": "early late earlier later WEEKDAY",
 }
 assert set(_STARTS) == set(KINDS), "every pattern kind needs its start words"
@@ -69,7 +72,7 @@ _WEAK = frozenset("the a an that at from between some many more less about aroun
                   "nearly almost right these one few several".split())
 _FOLLOWERS = frozenset(_KINDS_BY_WORD) | frozenset(
     """day days night week weeks weekend month months year years decade decades century hours end beginning start
-    middle following same preceding latest quarter near distant foreseeable present than or couple""".split()
+    middle following same preceding latest quarter near distant foreseeable present than or couple full fiscal""".split()
 )
 _TOKEN = re.compile(r"[A-Za-z]+\d*|\d+")
 _NEXT_WORD = re.compile(r"[\s-]+['’]?([A-Za-z]+|\d)")

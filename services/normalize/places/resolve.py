@@ -17,6 +17,8 @@ _ALTERNATE_PENALTY = 2.0
 _SAME_COUNTRY = 3.0
 _SAME_REGION = 2.0
 _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
+_HOME_REGION = 1.5  # tuned on the whole dev set: 0 -> 0.8558, 1.5 -> 0.8570, 3 -> 0.8550 acc@161km
+_HOME_SHARE = 0.5
 SMALL_TOWN = 20_000
 
 
@@ -30,6 +32,17 @@ class Scene:
     def merged(self, other: Scene) -> Scene:
         return Scene(self.countries + other.countries, self.regions + other.regions)
 
+    def without(self, other: Scene) -> Scene:
+        return Scene(self.countries - other.countries, self.regions - other.regions)
+
+    def home_region(self) -> tuple[str, str] | None:
+        """The region most of the text's places lie in, local news' unnamed home state ('Huntsville' in a story
+        about Walker County, Texas), when it holds at least two of them and a clear share of all."""
+        if not self.regions:
+            return None
+        region, count = self.regions.most_common(1)[0]
+        return region if count >= 2 and count >= _HOME_SHARE * sum(self.regions.values()) else None
+
 
 def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Place]]:
     """Recognised spans of the text with the places they resolve to, unsupported small towns left out."""
@@ -41,7 +54,9 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Pl
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
     """A first guess for every span, then each span scored in the light of the others and their votes."""
     candidates = [_candidates(span, gazetteer) for span in spans]
-    first = [_best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
+    first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
+    steering = [p if p is not None and _confident(c) else None for p, c in zip(first, candidates, strict=True)]
+    everyone = scene.merged(scene_of([p for p in steering if p is not None]))
     options: list[list[Place]] = []
     scores: list[list[float]] = []
     for i, (found, span) in enumerate(zip(candidates, spans, strict=True)):
@@ -49,8 +64,9 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
             options.append([found[0][0]])
             scores.append([0.0])
             continue
-        others = scene_of([p for j, p in enumerate(first) if j != i and p is not None and _confident(candidates[j])])
-        ranked = _ranked(found, span, scene.merged(others), _named_area(text, spans, first, i))[:TOP_CANDIDATES]
+        # The scene less this name's own first guess: a name never steers itself.
+        around = everyone if steering[i] is None else everyone.without(scene_of([steering[i]]))
+        ranked = _ranked(found, span, around, _named_area(text, spans, first, i))[:TOP_CANDIDATES]
         options.append([place for place, _ in ranked])
         scores.append([score for _, score in ranked])
     picks = coherent_choice(options, scores, [span.key for span in spans])
@@ -133,15 +149,17 @@ def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Pla
 def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> list[tuple[Place, float]]:
     """Options with their scores, best first; a place listed twice (name and alternate) keeps its better score."""
     scene = _scene_without_own_country(options, scene)
+    home = scene.home_region() if _HOME_REGION else None
     best: dict[int, tuple[Place, float]] = {}
     for place, alternate in options:
-        score = _score(place, alternate, span, scene, area)
+        score = _score(place, alternate, span, scene, area, home)
         if place.geonames_id not in best or best[place.geonames_id][1] < score:
             best[place.geonames_id] = (place, score)
     return sorted(best.values(), key=lambda option: -option[1])
 
 
-def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None) -> float:
+def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None,
+           home: tuple[str, str] | None = None) -> float:
     score = math.log10(place.population + 10) + _FEATURE_PRIOR[place.feature]
     if place.capital:
         score += 2.5
@@ -155,6 +173,8 @@ def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place 
         area.feature == "country" or place.admin1 == area.admin1
     ):
         score += _INSIDE_NAMED_AREA
+    if home is not None and place.feature in ("city", "district") and (place.country_code, place.admin1) == home:
+        score += _HOME_REGION
     if span.settlement_cue and place.feature == "city":
         score += 2.0
     return score

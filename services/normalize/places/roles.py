@@ -49,9 +49,13 @@ def choose_event_location(text: str, places: list[PlaceMention]) -> PlaceMention
 
 def is_demonym(place: PlaceMention) -> bool:
     """'Russian', 'Israelis', 'Chinese': a people, which says who acted, never where."""
-    if place.feature != "country":
+    return names_a_people(place.surface, place.name, place.feature)
+
+
+def names_a_people(surface: str, name: str, feature: str) -> bool:
+    if feature != "country":
         return False
-    surface, name = fold(place.surface), fold(place.name)
+    surface, name = fold(surface), fold(name)
     return surface != name and surface.endswith(_DEMONYM_ENDINGS) and not name.startswith(surface)
 
 

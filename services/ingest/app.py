@@ -10,19 +10,24 @@ import structlog
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
+from starlette.exceptions import HTTPException
 
 from schemas import Bulletin
+from services.common.auth import Grant, access_from_settings, require
 from services.common.redis import async_client
 from services.common.settings import Settings
+from services.ingest.backpressure import Backpressure
+from services.ingest.contract import PUSH_RESPONSES, push_request_body
 from services.ingest.identity import bulletin_received
+from services.ingest.limits import Limits, bulletin_problems
 from services.ingest.log_writer import RawLog
 from services.ingest.parsing import ParseError, Rejected, parse_body
 
 log = structlog.get_logger()
 
 
-def error(status: int, field: str, reason: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"field": field, "reason": reason}})
+def error(status: int, field: str, reason: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": {"field": field, "reason": reason}}, headers=headers)
 
 
 class BodyTooLarge(Exception):
@@ -42,17 +47,37 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _unavailable(reason: str, retry_after: int) -> JSONResponse:
+    return error(503, "service", reason, {"Retry-After": str(retry_after)})
+
+
 def create_app(settings: Settings) -> FastAPI:
+    access = access_from_settings(settings)  # a bad token configuration stops the service here
+    limits = Limits(
+        settings.max_items_per_bulletin,
+        settings.max_item_chars,
+        settings.max_published_age_days,
+        settings.max_published_ahead_days,
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         redis = async_client(settings.redis_url)
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
-        log.info("ingest ready", url=f"http://{settings.ingest_host}:{settings.ingest_port}")
+        app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
+        log.info("ingest ready", url=f"http://{settings.ingest_host}:{settings.ingest_port}", open=access.open)
         yield
         await redis.aclose()
 
     app = FastAPI(title="Wirelog ingest", version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.access = access
+
+    @app.exception_handler(HTTPException)
+    async def in_ingest_shape(_: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, dict) else {"field": "request", "reason": str(exc.detail)}
+        return JSONResponse(status_code=exc.status_code, content={"error": detail}, headers=exc.headers)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -66,54 +91,62 @@ def create_app(settings: Settings) -> FastAPI:
             return JSONResponse(status_code=503, content={"status": "unavailable", "reason": f"redis: {exc}"})
         return JSONResponse(content={"status": "ready"})
 
-    @app.post("/v1/bulletins", status_code=202)
+    @app.post("/v1/bulletins", status_code=202, responses=PUSH_RESPONSES, openapi_extra=push_request_body())
     async def push_bulletins(
         request: Request,
-        content_type: Annotated[str, Header()] = "",
+        grant: Annotated[Grant, require("push")],
         source: Annotated[str | None, Query(max_length=128)] = None,
         x_wirelog_source: Annotated[str | None, Header(max_length=128)] = None,
     ) -> JSONResponse:
         try:
+            wait = await request.app.state.backpressure.retry_after()
+        except RedisError as exc:
+            log.error("raw log unavailable", error=str(exc))
+            return _unavailable("event log unavailable, nothing was accepted", 1)
+        if wait is not None:
+            return _unavailable(f"more than {settings.max_raw_backlog} raw entries await normalize", wait)
+        try:
             body = await read_body(request, settings.max_body_bytes)
         except BodyTooLarge:
             return error(413, "body", f"larger than the limit of {settings.max_body_bytes} bytes")
+        content_type = request.headers.get("content-type") or "application/octet-stream"
         try:
-            parsed = parse_body(body, content_type or "application/octet-stream", source or x_wirelog_source)
+            parsed = parse_body(
+                body,
+                content_type,
+                source or x_wirelog_source,
+                max_depth=settings.max_json_depth,
+                max_bulletins=settings.max_bulletins_per_request,
+            )
         except ParseError as exc:
-            status = 415 if exc.field == "content-type" else 422
-            return error(status, exc.field, exc.reason)
+            return error(exc.status, exc.field, exc.reason)
         if len(parsed) > settings.max_bulletins_per_request:
             return error(413, "body", f"more than {settings.max_bulletins_per_request} bulletins in one request")
         if not parsed:
             return error(422, "body", "no bulletin in the request")
-        parsed = [_check_limits(index, item, settings) for index, item in enumerate(parsed)]
+        foreign = sorted({b.source for b in parsed if isinstance(b, Bulletin) and not grant.may_push_for(b.source)})
+        if foreign:
+            log.warning("push refused for source", token=grant.name, source=foreign[0])
+            return error(403, "source", f"this token may not push for source {foreign[0]!r}; nothing was accepted")
+        today = datetime.now(UTC).date()
+        parsed = [_check_limits(index, item, limits, today) for index, item in enumerate(parsed)]
         accepted = [item for item in parsed if isinstance(item, Bulletin)]
         now = datetime.now(UTC)
         try:
             appended = await request.app.state.raw_log.append([bulletin_received(b, now) for b in accepted])
         except RedisError as exc:
             log.error("raw log unavailable", error=str(exc))
-            return JSONResponse(
-                status_code=503,
-                headers={"Retry-After": "1"},
-                content={"error": {"field": "service", "reason": "event log unavailable, nothing was accepted"}},
-            )
+            return _unavailable("event log unavailable, nothing was accepted", 1)
         return _answer(parsed, iter(appended))
 
     return app
 
 
-def _check_limits(index: int, item: Bulletin | Rejected, settings: Settings) -> Bulletin | Rejected:
+def _check_limits(index: int, item: Bulletin | Rejected, limits: Limits, today: Any) -> Bulletin | Rejected:
     if isinstance(item, Rejected):
         return item
-    items = item.all_items()
-    if len(items) > settings.max_items_per_bulletin:
-        return Rejected(index, [{"field": "items", "reason": f"more than {settings.max_items_per_bulletin} items"}])
-    for position, entry in enumerate(items):
-        if len(entry.text) > settings.max_item_chars:
-            reason = f"longer than {settings.max_item_chars} characters"
-            return Rejected(index, [{"field": f"items.{position}.text", "reason": reason}])
-    return item
+    problems = bulletin_problems(item, limits, today)
+    return Rejected(index, problems) if problems else item
 
 
 def _answer(parsed: list[Bulletin | Rejected], appended: Any) -> JSONResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from schemas import BulletinReceived
 from services.common.eventlog import encode
@@ -56,8 +57,18 @@ class RawLog:
         ]
 
     async def backlog(self, group: str) -> int | None:
-        """Entries the group has not read yet (XINFO GROUPS lag), None when unknown."""
-        for info in await self.redis.xinfo_groups(self.streams.raw):
+        """Entries the group has not read yet (XINFO GROUPS lag); None when the group does not exist.
+
+        Redis cannot tell the lag after deletions inside the range; that counts as 0 rather than blocking ingest.
+        """
+        try:
+            groups = await self.redis.xinfo_groups(self.streams.raw)
+        except ResponseError:  # no such stream yet: nothing pushed, nothing behind
+            return 0
+        for info in groups:
             if info.get("name") == group:
-                return info.get("lag")
+                return info.get("lag") or 0
         return None
+
+    async def length(self) -> int:
+        return await self.redis.xlen(self.streams.raw)

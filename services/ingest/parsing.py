@@ -1,4 +1,4 @@
-"""Turns a pushed request body (JSON, NDJSON or the live-update text format) into bulletins; pure, no I/O."""
+"""Turns a pushed request body (JSON, NDJSON, the live-update text format, RSS or Atom) into bulletins; pure, no I/O."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas import Bulletin, BulletinItem
+from services.ingest.feeds import FEED_TYPES, FeedError, feed_records
+from services.ingest.limits import TooDeep, json_shape
 
 JSON_TYPES = {"application/json"}
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
@@ -22,12 +24,13 @@ _LABEL = re.compile(r"^([^:.!?\n]{1,120}):\s+(.+)$", re.DOTALL)
 
 
 class ParseError(ValueError):
-    """The body as a whole cannot be read; `field` names where."""
+    """The body as a whole cannot be read; `field` names where, `status` is the HTTP answer."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: str, status: int | None = None) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.status = status or (415 if field == "content-type" else 422)
 
 
 @dataclass(frozen=True)
@@ -39,18 +42,53 @@ class Rejected:
 Parsed = list[Bulletin | Rejected]
 
 
-def parse_body(body: bytes, content_type: str, source: str | None = None) -> Parsed:
+def parse_body(
+    body: bytes, content_type: str, source: str | None = None, *, max_depth: int = 32, max_bulletins: int = 1000
+) -> Parsed:
+    """Raises ParseError for a body that cannot be read at all; `max_bulletins` is checked before parsing."""
     media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type in FEED_TYPES:
+        # XML declares its own encoding, so the feed reader gets the bytes.
+        return _parse_feed(body, source, max_bulletins)
     text = _decode(body)
     if media_type in JSON_TYPES:
+        _check_json_shape(text, max_depth, max_bulletins)
         return _parse_json(text, source)
     if media_type in NDJSON_TYPES:
+        lines = [line for line in text.splitlines() if line.strip()]
+        _check_count(len(lines), max_bulletins)
+        for line in lines:
+            _check_json_shape(line, max_depth, max_bulletins=None)
         return _parse_ndjson(text, source)
     if media_type in TEXT_TYPES:
         if not source:
             raise ParseError("source", "text/plain bulletins need a source (query parameter ?source= or X-Wirelog-Source)")
         return [_validate(0, parse_live_update(text, source))]
     raise ParseError("content-type", f"unsupported media type {media_type!r}")
+
+
+def _parse_feed(body: bytes, source: str | None, max_bulletins: int) -> Parsed:
+    try:
+        records = feed_records(body, source)
+    except FeedError as exc:
+        raise ParseError("source" if str(exc).startswith("no source") else "body", str(exc)) from None
+    _check_count(len(records), max_bulletins)
+    return [_validate(index, record) for index, record in enumerate(records)]
+
+
+def _check_json_shape(text: str, max_depth: int, max_bulletins: int | None) -> None:
+    """`max_bulletins` None: a record of its own (an NDJSON line), where only the depth matters."""
+    try:
+        count = json_shape(text, max_depth)
+    except TooDeep as exc:
+        raise ParseError("body", str(exc)) from None
+    if max_bulletins is not None:
+        _check_count(count, max_bulletins)
+
+
+def _check_count(count: int, max_bulletins: int) -> None:
+    if count > max_bulletins:
+        raise ParseError("body", f"more than {max_bulletins} bulletins in one request", status=413)
 
 
 def _decode(body: bytes) -> str:
@@ -65,6 +103,8 @@ def _parse_json(text: str, source: str | None) -> Parsed:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError("body", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:  # numbers past Python's 4,300-digit conversion limit
+        raise ParseError("body", f"malformed JSON: {str(exc)[:80]}") from exc
     records = value if isinstance(value, list) else [value]
     return [_validate(i, _with_source(record, source)) for i, record in enumerate(records)]
 
@@ -76,6 +116,9 @@ def _parse_ndjson(text: str, source: str | None) -> Parsed:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             out.append(Rejected(index, [{"field": "body", "reason": f"line {index + 1}: malformed JSON: {exc.msg}"}]))
+            continue
+        except ValueError as exc:
+            out.append(Rejected(index, [{"field": "body", "reason": f"line {index + 1}: {str(exc)[:80]}"}]))
             continue
         out.append(_validate(index, _with_source(record, source)))
     return out
@@ -96,7 +139,11 @@ def _validate(index: int, record: Any) -> Bulletin | Rejected:
         bulletin = Bulletin.model_validate(record)
     except ValidationError as exc:
         return Rejected(index, _describe_all(exc.errors()))
-    if not bulletin.all_items():
+    try:
+        items = bulletin.all_items()
+    except ValidationError as exc:  # the lead becomes item 0 and is validated as an item only then
+        return Rejected(index, [{"field": "lead", "reason": exc.errors()[0].get("msg", "invalid")}])
+    if not items:
         return Rejected(index, [{"field": "items", "reason": "a bulletin needs at least one item or a lead"}])
     return bulletin
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from services.common.auth import ACCESS_RESPONSES, require
+from services.store.filters import event_filters
 from services.store.queries import BadCursor, EventFilters, get_bulletin, get_event, list_events
 
 # Every query route needs the read scope (open when no tokens are configured); health probes stay open.
@@ -36,18 +36,10 @@ def query_routes() -> APIRouter:
     @router.get("/v1/events", dependencies=READ, responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}})
     def events(
         request: Request,
-        bulletin: Annotated[str | None, Query(max_length=64)] = None,
-        source: Annotated[str | None, Query(max_length=128)] = None,
-        date_from: Annotated[date | None, Query(alias="from", description="Event date on or after (ISO day).")] = None,
-        date_to: Annotated[date | None, Query(alias="to", description="Event date on or before (ISO day).")] = None,
-        place: Annotated[str | None, Query(max_length=200, description="Place name or GeoNames id.")] = None,
-        actor: Annotated[str | None, Query(max_length=200, description="Actor name or id.")] = None,
-        country: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")] = None,
-        q: Annotated[str | None, Query(max_length=500, description="Free text in the item.")] = None,
+        filters: Annotated[EventFilters, Depends(event_filters)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         cursor: Annotated[str | None, Query(max_length=1000)] = None,
     ) -> dict[str, Any]:
-        filters = EventFilters(bulletin, date_from, date_to, place, actor, country, q, source)
         try:
             return list_events(request.app.state.db, filters, limit, cursor)
         except BadCursor as exc:

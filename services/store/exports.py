@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from services.common.auth import ACCESS_RESPONSES, require
 from services.store.database import Database
 from services.store.filters import event_filters
 from services.store.queries import EventFilters, list_events
@@ -74,7 +75,7 @@ def render(events: Iterator[dict[str, Any]], fmt: str) -> Iterator[str]:
 def export_routes() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/v1/exports/events")
+    @router.get("/v1/exports/events", dependencies=[require("read")], responses=ACCESS_RESPONSES)
     def export_events(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],

@@ -82,7 +82,7 @@ def test_query_source_fills_a_json_bulletin_without_one():
 
 
 @pytest.mark.parametrize(
-    ("content_type", "field"), [("image/png", "content-type"), ("application/xml", "content-type")]
+    ("content_type", "field"), [("image/png", "content-type"), ("application/pdf", "content-type")]
 )
 def test_unknown_media_types_are_refused(content_type, field):
     with pytest.raises(ParseError) as error:

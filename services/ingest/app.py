@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 
 from schemas import Bulletin
+from services.common import metrics
 from services.common.auth import Grant, access_from_settings, require
-from services.common.redis import async_client
+from services.common.redis import async_client, sync_client
 from services.common.settings import Settings
 from services.ingest.backpressure import Backpressure
 from services.ingest.contract import PUSH_RESPONSES, push_request_body
@@ -66,8 +69,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
         app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
+        log_gauges = metrics.EventLogCollector(sync_client(settings.redis_url), settings.streams)
+        metrics.REGISTRY.register(log_gauges)
         log.info("ingest ready", url=f"http://{settings.ingest_host}:{settings.ingest_port}", open=access.open)
         yield
+        metrics.REGISTRY.unregister(log_gauges)
         await redis.aclose()
 
     app = FastAPI(title="Wirelog ingest", version="1.0.0", lifespan=lifespan)
@@ -79,9 +85,22 @@ def create_app(settings: Settings) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, dict) else {"field": "request", "reason": str(exc.detail)}
         return JSONResponse(status_code=exc.status_code, content={"error": detail}, headers=exc.headers)
 
+    @app.middleware("http")
+    async def time_pushes(request: Request, call_next: Any) -> Any:
+        if request.url.path != "/v1/bulletins":
+            return await call_next(request)
+        started = time.perf_counter()
+        response = await call_next(request)
+        metrics.INGEST_SECONDS.observe(time.perf_counter() - started)
+        return response
+
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
@@ -167,8 +186,11 @@ def _answer(parsed: list[Bulletin | Rejected], appended: Any) -> JSONResponse:
         )
     counts = {status: sum(r["status"] == status for r in results) for status in ("accepted", "duplicate", "rejected")}
     for result in results:
+        metrics.BULLETINS_INGESTED.labels(result["status"]).inc()
         if result["status"] != "rejected":
             log.info("bulletin " + result["status"], bulletin_id=result["bulletin_id"], items=result["items"])
+        if result["status"] == "accepted":
+            metrics.ITEMS_INGESTED.inc(result["items"])
     status = 422 if counts["rejected"] == len(results) else 202
     return JSONResponse(status_code=status, content={**counts, "bulletin_ids": _ids(results), "results": results})
 

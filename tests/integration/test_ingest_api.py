@@ -101,3 +101,25 @@ async def test_strict_durability_answers_after_the_write_is_on_disk(settings, re
         response = await client.post("/v1/bulletins", json=GOOD)
     assert response.status_code == 202
     assert await redis.xlen(settings.streams.raw) == 1
+
+
+async def test_metrics_count_pushes_by_outcome_and_items(settings, redis):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def value(text, name, **labels):
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                    return sample.value
+        return 0.0
+
+    async with ingest_client(settings) as client:
+        before = (await client.get("/metrics")).text
+        await client.post("/v1/bulletins", json=[GOOD, GOOD, {"source": "desk", "published_at": "2024-06-13"}])
+        after = (await client.get("/metrics")).text
+    for status, delta in (("accepted", 1), ("duplicate", 1), ("rejected", 1)):
+        name = "wirelog_ingested_bulletins_total"
+        assert value(after, name, status=status) - value(before, name, status=status) == delta
+    assert value(after, "wirelog_ingested_items_total") - value(before, "wirelog_ingested_items_total") == 1
+    assert value(after, "wirelog_stream_length", stream=settings.streams.raw) == 1
+    assert value(after, "wirelog_ingest_request_seconds_count") > value(before, "wirelog_ingest_request_seconds_count")

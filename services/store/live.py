@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from services.common.auth import ACCESS_RESPONSES, require
 from services.common.redis import async_client
 from services.store.database import Database
 from services.store.overview import event_filters
@@ -72,7 +73,12 @@ async def follow(
 def live_routes() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/v1/events/stream", response_class=EventSourceResponse)
+    @router.get(
+        "/v1/events/stream",
+        response_class=EventSourceResponse,
+        dependencies=[require("read")],
+        responses={**ACCESS_RESPONSES, 400: {"description": "Last-Event-ID or `after` is not a stream id."}},
+    )
     async def stream(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 
+from services.common.auth import ACCESS_RESPONSES, require
 from services.store.live import live_routes
 from services.store.overview import event_filters, overview
 from services.store.queries import BadCursor, EventFilters
@@ -37,7 +38,9 @@ def web_routes() -> APIRouter:
             raise HTTPException(status_code=404, detail={"field": "name", "reason": "no such asset"})
         return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers={"Cache-Control": "no-cache"})
 
-    @router.get("/v1/overview")
+    @router.get(
+        "/v1/overview", dependencies=[require("read")], responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}}
+    )
     def summary(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],

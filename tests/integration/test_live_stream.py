@@ -64,7 +64,7 @@ async def test_items_are_sent_once_stored_in_log_order_under_their_stream_ids(st
         await asyncio.sleep(0.2)
     assert [stream_id for stream_id, _ in received] == ids
     assert [item["item_id"] for _, item in received] == [event.data.item_id for event in events]
-    assert received[2][1]["event_location"]["name"] == "Mariupol"
+    assert received[2][1]["full_text"] == events[2].data.full_text
 
 
 async def test_a_reconnect_resumes_right_after_the_last_event_id(store_settings, redis, normalizer):
@@ -100,7 +100,7 @@ async def test_the_filters_are_those_of_the_query_api(store_settings, redis, nor
         expected = [item["item_id"] for item in list_events(db, filters, 100, None)["items"]]
         await wait_until(lambda: has(received, len(expected)))
         await asyncio.sleep(0.2)
-    assert len(expected) == 4
+    assert 0 < len(expected) < len(events)
     assert sorted(item["item_id"] for _, item in received) == sorted(expected)
 
 

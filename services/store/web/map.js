@@ -73,11 +73,13 @@ export function drawMap(svg, shapes, places, onPlace) {
   const dots = element("g", { class: "places" });
   const labels = element("g", { class: "labels" });
   // Largest first, so smaller circles stay on top and clickable.
-  const ordered = [...places].sort((a, b) => b.count - a.count);
-  ordered.forEach((place, rank) => {
+  const ordered = [...places].sort((a, b) => b.count - a.count).map((place) => {
     const [x, y] = project([place.lon, place.lat]);
+    return { place, x, y, r: Math.min(4 + 2.5 * Math.sqrt(place.count), 28) };
+  });
+  for (const { place, x, y, r } of ordered) {
     const circle = element("circle", {
-      cx: x.toFixed(1), cy: y.toFixed(1), r: Math.min(4 + 2.5 * Math.sqrt(place.count), 28).toFixed(1),
+      cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
       fill: recencyColour(place.latest, newest), class: "place",
       "data-place": place.name, "data-geonames-id": place.geonames_id, "data-count": place.count,
     });
@@ -85,11 +87,23 @@ export function drawMap(svg, shapes, places, onPlace) {
       `${place.name}${place.country_code ? " (" + place.country_code + ")" : ""}: ${place.count} item${place.count === 1 ? "" : "s"}, latest ${place.latest ?? "undated"}`;
     circle.addEventListener("click", () => onPlace(place.name));
     dots.appendChild(circle);
-    if (rank < 12) {
-      const label = element("text", { x: (x + 7).toFixed(1), y: (y - 6).toFixed(1) });
-      label.textContent = place.name;
-      labels.appendChild(label);
-    }
-  });
+  }
+  placeLabels(labels, ordered.slice(0, 20));
   svg.append(dots, labels);
+}
+
+// A label goes beside its circle where it hides no other label or circle, else it is left out.
+function placeLabels(group, dots) {
+  const taken = dots.map(({ x, y, r }) => [x - r, y - r, x + r, y + r]);
+  const overlaps = (box) => taken.some(([a, b, c, d]) => box[0] < c && box[2] > a && box[1] < d && box[3] > b);
+  for (const { place, x, y, r } of dots) {
+    const width = 6.3 * place.name.length, height = 12, gap = r + 2;
+    const spots = [[x + gap, y - 2], [x + gap, y + 10], [x - gap - width, y - 2], [x - gap - width, y + 10], [x - width / 2, y - gap - 2]];
+    const spot = spots.find(([left, base]) => !overlaps([left, base - height + 2, left + width, base + 2]));
+    if (!spot) continue;
+    taken.push([spot[0], spot[1] - height + 2, spot[0] + width, spot[1] + 2]);
+    const label = element("text", { x: spot[0].toFixed(1), y: spot[1].toFixed(1) });
+    label.textContent = place.name;
+    group.appendChild(label);
+  }
 }

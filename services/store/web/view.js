@@ -117,4 +117,8 @@ $("clear").addEventListener("click", () => applyFilters({}));
 $("older").addEventListener("click", loadOlder);
 $("close-bulletin").addEventListener("click", () => { $("bulletin").hidden = true; });
 window.addEventListener("popstate", load);
+window.addEventListener("unhandledrejection", (event) => {
+  $("live-status").textContent = `error: ${event.reason?.message ?? event.reason}`;
+  $("live-status").className = "status down";
+});
 load();

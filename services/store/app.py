@@ -17,6 +17,7 @@ from services.common.redis import sync_client
 from services.common.settings import Settings
 from services.store.api import query_routes
 from services.store.database import Database
+from services.store.documents import document_routes
 from services.store.exports import export_routes
 from services.store.queries import count_items
 from services.store.page import web_routes
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     api.include_router(web_routes())  # first: /v1/events/stream before /v1/events/{event_id}
     api.include_router(query_routes())
     api.include_router(export_routes())
+    api.include_router(document_routes())
     api.add_api_route("/metrics", metrics_endpoint, include_in_schema=False)
     return api
 

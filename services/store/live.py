@@ -25,7 +25,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from services.common.auth import ACCESS_RESPONSES, require
 from services.common.redis import async_client
 from services.store.database import Database
-from services.store.overview import event_filters
+from services.store.filters import event_filters
 from services.store.queries import EventFilters, _filtered, row_view
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")

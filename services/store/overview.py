@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query
 from sqlalchemy import and_, func, or_, select, tuple_
 
 from services.store.database import Database
 from services.store.queries import EventFilters, _filtered, decode_cursor, encode_cursor, row_view
-
-
-def event_filters(
-    bulletin: Annotated[str | None, Query(max_length=64)] = None,
-    source: Annotated[str | None, Query(max_length=128)] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="Event date on or after (ISO day).")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Event date on or before (ISO day).")] = None,
-    place: Annotated[str | None, Query(max_length=200, description="Place name or GeoNames id.")] = None,
-    actor: Annotated[str | None, Query(max_length=200, description="Actor name or id.")] = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")] = None,
-    q: Annotated[str | None, Query(max_length=500, description="Free text in the item.")] = None,
-) -> EventFilters:
-    """The filters of GET /v1/events, taken the same way, so a view's URL works against either endpoint."""
-    return EventFilters(bulletin, date_from, date_to, place, actor, country, q, source)
 
 
 def overview(db: Database, filters: EventFilters, stream: str, latest: int, cursor: str | None) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from fastapi.responses import FileResponse
 
 from services.common.auth import ACCESS_RESPONSES, require
 from services.store.live import live_routes
-from services.store.overview import event_filters, overview
+from services.store.filters import event_filters
+from services.store.overview import overview
 from services.store.queries import BadCursor, EventFilters
 
 WEB = Path(__file__).parent / "web"

@@ -30,3 +30,19 @@ async def test_csv_export_loads_into_pandas_one_row_per_item(store_settings, red
     assert len(ndjson.text.strip().splitlines()) == 1
     assert "wirelog_store_items 2.0" in scraped
     assert f'wirelog_stream_length{{stream="{store_settings.streams.normalized}"}} 2.0' in scraped
+
+
+async def test_store_serves_the_published_contract(store_settings):
+    import json
+
+    from schemas.export import ASYNCAPI
+
+    app = create_app(store_settings, consume=False)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://store") as client:
+            listing = (await client.get("/v1/schemas")).json()["documents"]
+            asyncapi = await client.get("/v1/schemas/asyncapi.json")
+            missing = await client.get("/v1/schemas/..%2Fpyproject.toml")
+    assert "item_normalized.v1.schema.json" in listing and "asyncapi.json" in listing
+    assert asyncapi.json() == json.loads(ASYNCAPI.read_text())
+    assert missing.status_code == 404

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
-from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from schemas import BulletinReceived, ItemNormalized
-from schemas.upcast import UnknownSchemaVersion, upcast
-from services.common.eventlog import Entry, Failures, PermanentError
+from services.common.eventlog import Entry, Failures, decode_event
 from services.common.settings import StreamNames
 from services.normalize.log_writer import NormalizedLog
 from services.normalize.normalizer import Normalizer
@@ -22,10 +20,7 @@ Clock = Callable[[], datetime]
 
 
 def decode_bulletin(entry: Entry) -> BulletinReceived:
-    try:
-        return BulletinReceived.model_validate(upcast(entry.event()))
-    except (ValidationError, UnknownSchemaVersion) as exc:
-        raise PermanentError(f"not a valid BulletinReceived: {exc}") from exc
+    return decode_event(entry, BulletinReceived)
 
 
 def normalize_entry(entry: Entry, normalizer: Normalizer, clock: Clock) -> list[ItemNormalized]:

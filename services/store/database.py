@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, insert, select, update
 
 from schemas import ItemNormalized
 from services.store import bulk, migrate

@@ -19,7 +19,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from redis.asyncio import Redis
-from sqlalchemy import select
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from services.common.auth import ACCESS_RESPONSES, require

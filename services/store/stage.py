@@ -5,29 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import structlog
-from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from schemas import ItemNormalized
 from schemas.streams import EVENT_FIELD
-from schemas.upcast import UnknownSchemaVersion, upcast
-from services.common.eventlog import Entry, Failures, PermanentError
+from services.common.eventlog import Entry, Failures, PermanentError, decode_event
 from services.store.database import Database
 
 log = structlog.get_logger()
 
 
 def decode_item(entry: Entry) -> ItemNormalized:
-    raw = entry.fields.get(EVENT_FIELD)
-    if raw is not None:
-        try:  # the current version parsed straight from JSON: three times faster than via a dict
-            return ItemNormalized.model_validate_json(raw)
-        except ValidationError:
-            pass  # an older version to upcast, or invalid: the slow path says which
-    try:
-        return ItemNormalized.model_validate(upcast(entry.event()))
-    except (ValidationError, UnknownSchemaVersion) as exc:
-        raise PermanentError(f"not a valid ItemNormalized: {exc}") from exc
+    return decode_event(entry, ItemNormalized)
 
 
 def stored_form(entry: Entry) -> tuple[str, ItemNormalized, str]:

@@ -13,7 +13,7 @@ from services.common.embedded import EmbeddedRedis, server_binary
 from services.store.database import Database
 from services.store.queries import count_items
 from tests.conftest import IN_CI
-from tests.e2e.test_pipeline import Pipeline
+from tests.e2e.pipeline import Pipeline
 
 pytestmark = pytest.mark.e2e
 

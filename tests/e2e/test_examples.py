@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 import redis as redis_py
 
-from tests.e2e.test_pipeline import pipeline  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-def start_consumer(pipeline, out):  # noqa: F811
+def start_consumer(pipeline, out):
     command = [
         sys.executable, str(EXAMPLES / "consume_redis.py"), "--redis", pipeline.env["REDIS_URL"],
         "--stream", f"{pipeline.prefix}:normalized", "--group", "example", "--out", str(out),
@@ -38,7 +37,7 @@ def wait_for_lines(out, count, timeout=60):
     raise AssertionError(f"consumer wrote {len(lines(out))} of {count} events")
 
 
-def test_redis_consumer_resumes_after_sigkill_without_gaps_or_repeats(pipeline, tmp_path):  # noqa: F811
+def test_redis_consumer_resumes_after_sigkill_without_gaps_or_repeats(pipeline, tmp_path):
     out = tmp_path / "events.ndjson"
     consumer = start_consumer(pipeline, out)
     pipeline.push("bulletin-2024-06-13.txt")

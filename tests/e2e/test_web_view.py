@@ -13,7 +13,7 @@ from services.ingest.identity import bulletin_received
 from services.ingest.parsing import parse_live_update
 from services.store.database import Database
 from tests.conftest import IN_CI
-from tests.e2e.test_pipeline import Pipeline
+from tests.e2e.pipeline import Pipeline
 
 pytestmark = pytest.mark.e2e
 

@@ -1,7 +1,5 @@
 """Store and replay on a real Redis and SQLite: upserts, filters, revisions, and rebuilds that match live."""
 
-import argparse
-
 import pytest
 
 from schemas.streams import STORE_GROUP
@@ -101,7 +99,6 @@ async def test_an_interrupted_rebuild_resumes_to_the_same_result(store_settings,
     live = snapshot(db)
     generation = db.start_rebuild(resume=False)
     # the first batch of an interrupted rebuild: applied and positioned, never swapped in
-    from tests.integration.helpers import events_in  # noqa: F401
     from services.store.stage import decode_item
     from services.common.eventlog import Entry
 

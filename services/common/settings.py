@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     )
     stream_prefix: str = Field(default="wirelog", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     store_url: str = "sqlite:///.wirelog/store.db"
-    cache_dir: str | None = Field(default=None, description="Where the gazetteer index is cached (~/.cache/wirelog).")
+    cache_dir: str | None = Field(
+        default=None, description="Where the gazetteer index and the actor dictionary are cached (~/.cache/wirelog)."
+    )
 
     ingest_host: str = "127.0.0.1"
     ingest_port: int = Field(default=8000, ge=0, le=65535)

@@ -53,7 +53,7 @@ class Normalizer:
         cache_dir: Path | None = None,
     ) -> None:
         self.gazetteer = gazetteer or Gazetteer.load(cache_dir)
-        self.actor_dictionary = actors or ActorDictionary.load()
+        self.actor_dictionary = actors or ActorDictionary.load(cache_dir=cache_dir)
         self.version = version
 
     def context_for(self, texts: list[str]) -> BulletinContext:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pycountry
 import pytest
 
 from schemas import PlaceMention
-from services.normalize.actors import SECTORS, ActorDictionary, find_actors
+from services.normalize.actors import ActorDictionary, find_actors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "actors"
 

@@ -43,10 +43,11 @@ def _describes_next(scan: Scan, end: int) -> bool:
 
 
 def _noun_at(scan: Scan, k: int) -> tuple[int, str] | None:
-    keys = [t.key for t in scan.tokens[k : k + COLLECTIVE_MAX]]
+    keys = scan.keys[k : k + COLLECTIVE_MAX]
     for n in range(len(keys), 0, -1):
-        if tuple(keys[:n]) in COLLECTIVE_NOUNS and scan.free(k, k + n):
-            return k + n, COLLECTIVE_NOUNS[tuple(keys[:n])]
+        sector = COLLECTIVE_NOUNS.get(tuple(keys[:n]))
+        if sector is not None and scan.free(k, k + n):
+            return k + n, sector
     return None
 
 
@@ -64,15 +65,17 @@ def _backer(scan: Scan, i: int) -> str | None:
 
 
 def match_collectives(scan: Scan) -> None:
-    tokens, i = scan.tokens, 0
-    while i < len(tokens):
-        if scan.owner[i] is not None:
-            i += 1
+    tokens, keys, refs = scan.tokens, scan.keys, scan.refs
+    # Only a country word or a hyphenated backer ("pro-Russian") can start a collective; a collective found
+    # resumes the scan after itself.
+    starts = [i for i, (ref, key) in enumerate(zip(refs, keys)) if ref is not None or "-" in key]
+    resume = 0
+    for i in starts:
+        if i < resume or scan.owner[i] is not None:
             continue
         backer = _backer(scan, i)
         ref = None if backer else scan.country_ref(i)
         if not (backer or ref):
-            i += 1
             continue
         k = i + (1 if backer else ref[0])
         k += k < len(tokens) and tokens[k].key == "'s" and not backer
@@ -80,11 +83,10 @@ def match_collectives(scan: Scan) -> None:
             k += 1
         noun = _noun_at(scan, k) if k < len(tokens) else None
         if noun is None:
-            i += 1
             continue
         end, sector = noun
         if _describes_next(scan, end):
-            i = end
+            resume = end
             continue
         if backer:
             code, country = f"{backer}-backed", None
@@ -96,17 +98,17 @@ def match_collectives(scan: Scan) -> None:
             name = f"{scan.dictionary.countries.name_of(country) if country else scan.tokens[i].text} "
             scan.add(Hit(i, end, f"collective:{code}:{sector}", name + SECTOR_LABELS[sector], "group", sector,
                          country, None, "pattern"))
-        i = end
+        resume = end
 
 
 def match_institutions_in_context(scan: Scan) -> None:
-    tokens = scan.tokens
-    for i in range(len(tokens)):
-        if tokens[i].key not in _INSTITUTION_FIRST or not tokens[i].is_capitalised or scan.owner[i] is not None:
+    tokens, keys = scan.tokens, scan.keys
+    for i, key in enumerate(keys):
+        if key not in _INSTITUTION_FIRST or not tokens[i].is_capitalised or scan.owner[i] is not None:
             continue
         for phrase, institution in INSTITUTIONS.items():
             end = i + len(phrase)
-            if tuple(t.key for t in tokens[i:end]) == phrase and scan.free(i, end):
+            if tuple(keys[i:end]) == phrase and scan.free(i, end):
                 country = scan.country_before(i)
                 entry_id = scan.dictionary.institutions.get((country, institution)) if country else None
                 if entry_id:

@@ -43,8 +43,8 @@ class CountryTable:
     countries: dict[str, Country]
     # key tuple -> (country code, kind, acronym) where kind is name | demonym | capital
     refs: dict[tuple[str, ...], tuple[str, str, bool]] = field(default_factory=dict)
-    max_len: int = 1
-    first_keys: frozenset[str] = frozenset()
+    # first token key -> lengths of the references starting with it, longest first
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "CountryTable":
@@ -65,8 +65,10 @@ class CountryTable:
                 for value in values:
                     acronym = value.replace(".", "").isupper()
                     table.refs.setdefault(keys_of(value), (code, kind, acronym))
-        table.max_len = max(len(k) for k in table.refs)
-        table.first_keys = frozenset(k[0] for k in table.refs)
+        lengths: dict[str, set[int]] = {}
+        for keys in table.refs:
+            lengths.setdefault(keys[0], set()).add(len(keys))
+        table.lengths = {key: tuple(sorted(ns, reverse=True)) for key, ns in lengths.items()}
         return table
 
     def name_of(self, code: str) -> str:
@@ -79,10 +81,11 @@ class CountryTable:
         self, tokens: list[Token], i: int, kinds: tuple[str, ...] = ("name", "demonym")
     ) -> tuple[int, str, str] | None:
         """Longest capitalised country reference starting at token i: (length, code, kind); 'us' is not 'US'."""
-        if tokens[i].key not in self.first_keys or not tokens[i].is_capitalised:
+        lengths = self.lengths.get(tokens[i].key)
+        if lengths is None or not tokens[i].is_capitalised:
             return None
-        for n in range(min(self.max_len, len(tokens) - i), 0, -1):
-            hit = self.refs.get(tuple(t.key for t in tokens[i : i + n]))
+        for n in lengths:
+            hit = self.refs.get(tuple(t.key for t in tokens[i : i + n])) if i + n <= len(tokens) else None
             if hit and hit[1] in kinds and (not hit[2] or tokens[i].is_upper):
                 return n, hit[0], hit[1]
         return None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from services.normalize.actors.cache import cache_file, read_cached, write_cached
 from services.normalize.actors.countries import CountryTable, load_city_countries
-from services.normalize.actors.tokens import Token, keys_of, token_key, tokenize
+from services.normalize.actors.tokens import Token, keys_of, tokenize
 from services.normalize.actors.variants import (
     GENERIC_INSTITUTIONS,
     institution_aliases,
@@ -64,12 +66,22 @@ def _upper_flags(text: str) -> tuple[bool, ...]:
     return tuple(t.is_upper and len(t.key) <= 6 for t in tokenize(text))
 
 
+def _by_first_key(aliases: Iterable[Alias]) -> dict[str, list[tuple[int, dict[tuple[str, ...], Alias]]]]:
+    """First token key -> [(length, {token keys: alias})], longest first."""
+    grouped: dict[str, dict[int, dict[tuple[str, ...], Alias]]] = defaultdict(lambda: defaultdict(dict))
+    for alias in aliases:
+        grouped[alias.keys[0]][len(alias.keys)][alias.keys] = alias
+    return {k: sorted(v.items(), key=lambda item: -item[0]) for k, v in grouped.items()}
+
+
 @dataclass
 class ActorDictionary:
     entries: dict[str, ActorEntry]
     countries: CountryTable
     # first token key -> [(length, {token keys: alias})], longest first
     by_first_key: dict[str, list[tuple[int, dict[tuple[str, ...], Alias]]]] = field(default_factory=dict)
+    # the same, for a first token in lower case: only aliases not written with a capital ("al-Assad") can match
+    lowercase_by_first_key: dict[str, list[tuple[int, dict[tuple[str, ...], Alias]]]] = field(default_factory=dict)
     by_keys: dict[tuple[str, ...], Alias] = field(default_factory=dict)
     collisions: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     institutions: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -77,9 +89,23 @@ class ActorDictionary:
     fuzzy_names: dict[tuple[str, int], tuple[list[str], list[str]]] = field(default_factory=dict)
     intended_collisions: frozenset[tuple[str, ...]] = frozenset()
     city_countries: dict[str, str] = field(default_factory=dict)
+    fuzzy_seen: dict[str, str | None] = field(default_factory=dict)  # query -> closest entry id (fuzzy.py)
 
     @classmethod
-    def load(cls, path: Path = HERE / "actors.json", countries_path: Path = HERE / "countries.json") -> "ActorDictionary":
+    def load(
+        cls, path: Path = HERE / "actors.json", countries_path: Path = HERE / "countries.json",
+        cache_dir: Path | None = None,
+    ) -> "ActorDictionary":
+        """The dictionary built from these files, read from the cache when it was built before (see cache.py)."""
+        kept = cache_file((path, countries_path), cache_dir)
+        dictionary = read_cached(kept)
+        if not isinstance(dictionary, cls):
+            dictionary = cls.build(path, countries_path)
+            write_cached(kept, dictionary)
+        return dictionary
+
+    @classmethod
+    def build(cls, path: Path = HERE / "actors.json", countries_path: Path = HERE / "countries.json") -> "ActorDictionary":
         raw = json.loads(path.read_text(encoding="utf-8"))
         entries = {}
         for e in raw["actors"]:
@@ -111,10 +137,9 @@ class ActorDictionary:
                 self._add(Alias(keys_of(text), text, entry.id, canonical, _upper_flags(text)))
             if entry.institution and entry.country:
                 self.institutions.setdefault((entry.country, entry.institution), entry.id)
-        grouped: dict[str, dict[int, dict[tuple[str, ...], Alias]]] = defaultdict(lambda: defaultdict(dict))
-        for alias in self.by_keys.values():
-            grouped[alias.keys[0]][len(alias.keys)][alias.keys] = alias
-        self.by_first_key = {k: sorted(v.items(), key=lambda item: -item[0]) for k, v in grouped.items()}
+        self.by_first_key = _by_first_key(self.by_keys.values())
+        # "the" starts hundreds of aliases and most items; in lower case it can only start a lower-case alias.
+        self.lowercase_by_first_key = _by_first_key(a for a in self.by_keys.values() if not a.text[:1].isupper())
         fuzzy: dict[tuple[str, int], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for alias in self.by_keys.values():
             name = " ".join(alias.keys)

@@ -7,21 +7,26 @@ from services.normalize.actors.tokens import keys_of
 
 
 def match_dictionary(scan: Scan) -> None:
-    tokens, index = scan.tokens, scan.dictionary.by_first_key
-    keys = [t.key for t in tokens]
-    i = 0
-    while i < len(tokens):
-        for length, aliases in index.get(keys[i], ()):
+    tokens, keys = scan.tokens, scan.keys
+    index, lowercase_index = scan.dictionary.by_first_key, scan.dictionary.lowercase_by_first_key
+    # Only tokens that start some alias are tried; a match resumes the scan after itself.
+    starts = [
+        (i, lengths) for i, (token, key) in enumerate(zip(tokens, keys))
+        if (lengths := (index if token.is_capitalised else lowercase_index).get(key)) is not None
+    ]
+    resume = 0
+    for i, lengths in starts:
+        if i < resume:
+            continue
+        for length, aliases in lengths:
             end = i + length
             alias = aliases.get(tuple(keys[i:end])) if end <= len(tokens) else None
             if alias is not None and alias.accepts(tokens[i:end]):
                 entry = scan.dictionary.entries[alias.entry_id]
                 canonical = alias.keys == keys_of(entry.name)
                 scan.add_entry(entry, i, end, "exact" if canonical else "alias")
-                i = end
+                resume = end
                 break
-        else:
-            i += 1
 
 
 def mark_surname_references(scan: Scan) -> None:

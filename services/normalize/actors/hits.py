@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from schemas import ActorMention, PlaceMention
 from services.normalize.actors.dictionary import ActorDictionary, ActorEntry
-from services.normalize.actors.tokens import Token, keys_of, tokenize
+from services.normalize.actors.tokens import Token, keys_of, tokenize_with_offsets
 
 
 @dataclass
@@ -32,16 +34,25 @@ class Scan:
     hits: list[Hit] = field(default_factory=list)
     owner: list[Hit | None] = field(default_factory=list)
     refs: list[tuple[int, str, str] | None] = field(default_factory=list)  # country reference at each token
+    keys: list[str] = field(default_factory=list)  # tokens[i].key, read by the tight loops
+    starts: list[int] = field(default_factory=list)  # character offset of each token
+    ends: list[int] = field(default_factory=list)  # character offset after each token
+    _places_by_token: list[PlaceMention | None] | None = None
 
     @classmethod
     def of(cls, text: str, places: list[PlaceMention], dictionary: ActorDictionary) -> "Scan":
-        tokens = tokenize(text)
-        match_at = dictionary.countries.match_at
-        refs = [match_at(tokens, i, ("name", "demonym", "capital")) for i in range(len(tokens))]
-        return cls(text, dictionary, places, tokens, [], [None] * len(tokens), refs)
+        tokens, starts, ends = tokenize_with_offsets(text)
+        keys = list(map(attrgetter("key"), tokens))
+        countries = dictionary.countries
+        lengths, match_at, kinds = countries.lengths, countries.match_at, ("name", "demonym", "capital")
+        refs: list[tuple[int, str, str] | None] = [None] * len(tokens)
+        for i in [i for i, token in enumerate(tokens) if token.is_capitalised and token.key in lengths]:
+            refs[i] = match_at(tokens, i, kinds)
+        return cls(text, dictionary, places, tokens, [], [None] * len(tokens), refs, keys, starts, ends)
 
     def free(self, start: int, end: int) -> bool:
-        return start >= 0 and end <= len(self.tokens) and all(o is None for o in self.owner[start:end])
+        # Hits are always truthy, so any() over the slice asks "is any token taken?" without a generator.
+        return start >= 0 and end <= len(self.tokens) and not any(self.owner[start:end])
 
     def add(self, hit: Hit) -> Hit:
         self.hits.append(hit)
@@ -56,12 +67,22 @@ class Scan:
                 role or entry.latest_role, match, surname)
         )
 
+    def token_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token indexes (first, after last) of the tokens overlapping characters start..end, if any."""
+        first = bisect_right(self.ends, start)
+        after = bisect_left(self.starts, end)
+        return (first, after) if first < after else None
+
     def place_at(self, i: int) -> PlaceMention | None:
-        token = self.tokens[i]
-        for place in self.places:
-            if place.start < token.end and token.start < place.end:
-                return place
-        return None
+        """The first place (in the places stage's order) overlapping token i."""
+        if self._places_by_token is None:
+            by_token: list[PlaceMention | None] = [None] * len(self.tokens)
+            for place in self.places:
+                span = self.token_span(place.start, place.end)
+                for k in range(*span) if span else ():
+                    by_token[k] = by_token[k] or place
+            self._places_by_token = by_token
+        return self._places_by_token[i]
 
     def country_ref(self, i: int, kinds: tuple[str, ...] = ("name", "demonym")) -> tuple[int, str] | None:
         """A country named at token i (by the dictionary's country table): (length, code)."""
@@ -85,15 +106,15 @@ class Scan:
         return None
 
     def surface(self, start: int, end: int) -> str:
-        return self.text[self.tokens[start].start : self.tokens[end - 1].end]
+        return self.text[self.starts[start] : self.ends[end - 1]]
 
     def mentions(self) -> list[ActorMention]:
         out = []
         for hit in sorted(self.hits, key=lambda h: (h.start, h.end)):
-            first, last = self.tokens[hit.start], self.tokens[hit.end - 1]
+            start, end = self.starts[hit.start], self.ends[hit.end - 1]
             out.append(
                 ActorMention(
-                    surface=self.text[first.start : last.end], start=first.start, end=last.end,
+                    surface=self.text[start:end], start=start, end=end,
                     actor_id=hit.actor_id, name=hit.name, type=hit.type, sector=hit.sector,
                     country=hit.country, role=hit.role, match=hit.match,
                 )

@@ -6,18 +6,13 @@ from services.normalize.actors.hits import Scan
 from services.normalize.actors.lexicon import AUXILIARIES, REPORTING_VERBS
 
 
-def _token_span(scan: Scan, start: int, end: int) -> tuple[int, int] | None:
-    inside = [i for i, t in enumerate(scan.tokens) if t.start < end and start < t.end]
-    return (inside[0], inside[-1] + 1) if inside else None
-
-
 def match_place_metonyms(scan: Scan) -> None:
     """Metonyms the places stage found: the place's country_code names the government."""
     for place in scan.places:
         if place.role != "metonym":
             continue
         code = place.country_code
-        span = _token_span(scan, place.start, place.end)
+        span = scan.token_span(place.start, place.end)
         if span is None:
             continue
         if code is None:
@@ -36,16 +31,14 @@ def _speaks_next(scan: Scan, i: int) -> bool:
 
 def match_speaking_capitals(scan: Scan) -> None:
     """Fallback when the places stage gave no metonym: a capital or country that says, warns or denies."""
-    i = 0
-    while i < len(scan.tokens):
-        found = scan.country_ref(i, ("name", "capital"))
-        if found and scan.free(i, i + found[0]):
-            n, code = found
-            after = i + n
-            said = _speaks_next(scan, after)
-            according = i >= 2 and scan.tokens[i - 1].key == "to" and scan.tokens[i - 2].key == "according"
-            if said or according:
-                scan.add_entry(scan.dictionary.government(code), i, after, "metonym")
-            i = after
-        else:
-            i += 1
+    resume = 0
+    for i, ref in enumerate(scan.refs):
+        if ref is None or ref[2] == "demonym" or i < resume or not scan.free(i, i + ref[0]):
+            continue
+        n, code = ref[0], ref[1]
+        after = i + n
+        said = _speaks_next(scan, after)
+        according = i >= 2 and scan.keys[i - 1] == "to" and scan.keys[i - 2] == "according"
+        if said or according:
+            scan.add_entry(scan.dictionary.government(code), i, after, "metonym")
+        resume = after

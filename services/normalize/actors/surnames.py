@@ -6,18 +6,26 @@ from services.normalize.actors.hits import Hit, Scan
 
 
 def match_surnames(scan: Scan) -> None:
-    named: dict[tuple[str, ...], Hit] = {}
-    people = sorted((h for h in scan.hits if h.type == "person" and h.surname), key=lambda h: h.start)
-    tokens = scan.tokens
-    for i in range(len(tokens)):
-        for hit in people:
-            if hit.start < i and hit.end - hit.start > len(hit.surname):
-                named.setdefault(hit.surname, hit)
-        if scan.owner[i] is not None or not tokens[i].is_capitalised:
+    # Only people named in more words than their surname can be referred back to.
+    people = sorted(
+        (h for h in scan.hits if h.type == "person" and h.surname and h.end - h.start > len(h.surname)),
+        key=lambda h: h.start,
+    )
+    if not people:
+        return
+    first_keys = {hit.surname[0] for hit in people}
+    tokens, keys = scan.tokens, scan.keys
+    for i, key in enumerate(keys):
+        if key not in first_keys or scan.owner[i] is not None or not tokens[i].is_capitalised:
             continue
+        # The earliest person named before i for each surname, in the order they were first named.
+        named: dict[tuple[str, ...], Hit] = {}
+        for hit in people:
+            if hit.start < i:
+                named.setdefault(hit.surname, hit)
         for surname, hit in named.items():
             end = i + len(surname)
-            if tuple(t.key for t in tokens[i:end]) == surname and scan.free(i, end):
+            if tuple(keys[i:end]) == surname and scan.free(i, end):
                 if end < len(tokens) and tokens[end].is_capitalised and tokens[end].text.isalpha():
                     continue  # "Wang Wenbin" is someone else, not Wang Yi
                 scan.add(Hit(i, end, hit.actor_id, hit.name, hit.type, hit.sector, hit.country, hit.role, "surname",

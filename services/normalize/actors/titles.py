@@ -87,11 +87,15 @@ def _complement(scan: Scan, j: int) -> tuple[int, str | None, Hit | None]:
     return (k, country, org) if named else (j, None, None)
 
 
+def may_start_title(scan: Scan, i: int) -> bool:
+    """A title starts with a title word, a country name or demonym, or something already recognised."""
+    ref = scan.refs[i]
+    return scan.keys[i] in _TITLE_FIRST or scan.owner[i] is not None or (ref is not None and ref[2] != "capital")
+
+
 def parse_title(scan: Scan, i: int) -> Title | None:
     tokens = scan.tokens
-    if i >= len(tokens) or not (
-        tokens[i].key in _TITLE_FIRST or scan.owner[i] is not None or scan.country_ref(i) is not None
-    ):
+    if i >= len(tokens) or not may_start_title(scan, i):
         return None
     k, country, org, local, words, start = i, None, None, False, [], i
     while k < len(tokens) and k - i < _MAX_PREFIX:
@@ -139,16 +143,18 @@ def _sector(title: Title) -> str | None:
 
 def name_run(scan: Scan, i: int) -> int:
     """End of a run of capitalised name words starting at i (particles allowed inside), or i."""
-    if i >= len(scan.tokens) or not scan.tokens[i].text[:1].isupper():
+    tokens, owner, refs = scan.tokens, scan.owner, scan.refs
+    if i >= len(tokens) or not tokens[i].is_name_word:
         return i
     k = i
-    while k < len(scan.tokens):
-        t = scan.tokens[k]
-        inside = k > i and t.key in PARTICLES and k + 1 < len(scan.tokens) and scan.tokens[k + 1].is_capitalised
-        is_word = t.text[:1].isupper() and t.text.replace("-", "").replace("'", "").isalpha()
-        if not inside and not (is_word and t.key not in NOT_NAMES and _head_at(scan, k) == k):
+    while k < len(tokens):
+        t = tokens[k]
+        inside = k > i and t.key in PARTICLES and k + 1 < len(tokens) and tokens[k + 1].is_capitalised
+        is_word = t.is_name_word and t.key not in NOT_NAMES and (t.key not in _HEAD_FIRST or _head_at(scan, k) == k)
+        if not inside and not is_word:
             break
-        if scan.owner[k] is not None or scan.country_ref(k, ("name", "demonym", "capital")):
+        # Every country reference the scan keeps is of a kind (name, demonym, capital) that ends a name.
+        if owner[k] is not None or refs[k] is not None:
             break
         k += 1
     return k
@@ -203,12 +209,17 @@ def _apply(scan: Scan, title: Title, name_start: int, name_end: int) -> None:
 
 def match_titles(scan: Scan) -> None:
     consumed = _match_appositions(scan)
-    tokens, i = scan.tokens, 0
+    tokens, keys, refs, owner, i = scan.tokens, scan.keys, scan.refs, scan.owner, 0
     while i < len(tokens):
         if i in consumed:
             i = consumed[i]
             continue
-        title = parse_title(scan, i) if scan.owner[i] is None or scan.owner[i].type != "person" else None
+        # may_start_title, inlined: this runs on every token of every item.
+        hit, ref = owner[i], refs[i]
+        if hit is None and keys[i] not in _TITLE_FIRST and (ref is None or ref[2] == "capital"):
+            i += 1
+            continue
+        title = parse_title(scan, i) if hit is None or hit.type != "person" else None
         if title is None:
             i += 1
             continue
@@ -221,7 +232,7 @@ def match_titles(scan: Scan) -> None:
 def _match_appositions(scan: Scan) -> dict[int, int]:
     """'Oleksandr Markushin, the city's mayor': a name followed by a comma and a title; returns the titles used."""
     tokens, consumed = scan.tokens, {}
-    for end in (c for c, t in enumerate(tokens) if t.text == "," and 0 < c < len(tokens) - 1):
+    for end in (c for c, key in enumerate(scan.keys) if key == "," and 0 < c < len(tokens) - 1):
         owner = scan.owner[end - 1]
         known = owner is not None and owner.type == "person" and owner.end == end
         i = owner.start if known else end

@@ -1,33 +1,46 @@
-"""Writes normalised items to wirelog:normalized; with the input's ack in the same atomic step when live."""
+"""Writes normalised items to wirelog:normalized; with the inputs' acks in the same atomic step when live."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 
 from schemas import ItemNormalized
 from services.common.settings import StreamNames
 
-# KEYS[1] input stream, KEYS[2] output stream, KEYS[3] heads hash (item id -> latest event id).
-# ARGV[1] group, ARGV[2] input entry id ('' when replaying: nothing to ack), then (item id, event id, JSON) triples.
+# One call commits a whole batch. KEYS[1] input stream, KEYS[2] output stream, KEYS[3] heads hash
+# (item id -> latest event id). ARGV[1] group; then per input entry: its id ('' when replaying: nothing to ack),
+# the number n of its events, and n (item id, event id, JSON) triples.
 # A live entry already acked by another consumer (reclaimed while still running) writes nothing: {-1, 0}.
 # An event whose id is already the item's head is left out: replays with the same version change nothing.
 _COMMIT = """
-if ARGV[2] ~= '' then
-  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return {-1, 0} end
-end
-local written, unchanged = 0, 0
-for i = 3, #ARGV, 3 do
-  if redis.call('HGET', KEYS[3], ARGV[i]) == ARGV[i + 1] then
-    unchanged = unchanged + 1
+local results, i = {}, 2
+while i <= #ARGV do
+  local entry_id, n = ARGV[i], tonumber(ARGV[i + 1])
+  i = i + 2
+  local written, unchanged = 0, 0
+  if entry_id ~= '' and redis.call('XACK', KEYS[1], ARGV[1], entry_id) == 0 then
+    written = -1
   else
-    redis.call('XADD', KEYS[2], '*', 'event', ARGV[i + 2])
-    redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
-    written = written + 1
+    for k = i, i + 3 * (n - 1), 3 do
+      if redis.call('HGET', KEYS[3], ARGV[k]) == ARGV[k + 1] then
+        unchanged = unchanged + 1
+      else
+        redis.call('XADD', KEYS[2], '*', 'event', ARGV[k + 2])
+        redis.call('HSET', KEYS[3], ARGV[k], ARGV[k + 1])
+        written = written + 1
+      end
+    end
   end
+  i = i + 3 * n
+  results[#results + 1] = written
+  results[#results + 1] = unchanged
 end
-return {written, unchanged}
+return results
 """
+
+Commit = tuple[str, Sequence[ItemNormalized]]  # (input entry id or '' when replaying, its events)
 
 
 class NormalizedLog:
@@ -35,11 +48,14 @@ class NormalizedLog:
         self.streams = streams
         self._commit = redis.register_script(_COMMIT)
 
-    async def queue_commit(
-        self, pipe: Pipeline, events: list[ItemNormalized], group: str = "", entry_id: str = ""
-    ) -> None:
-        """Queue one atomic commit on `pipe`; its reply is [written, unchanged] or [-1, 0]."""
-        args: list[str] = [group, entry_id]
-        for event in events:
-            args += [event.data.item_id, event.id, event.model_dump_json()]
-        await self._commit(keys=[self.streams.raw, self.streams.normalized, self.streams.heads], args=args, client=pipe)
+    async def commit(self, batch: Sequence[Commit], group: str = "") -> list[tuple[int, int]]:
+        """Commit every entry's events (and ack the entry) atomically; per entry (written, unchanged) or (-1, 0)."""
+        if not batch:
+            return []
+        args: list[str | int] = [group]
+        for entry_id, events in batch:
+            args += [entry_id, len(events)]
+            for event in events:
+                args += [event.data.item_id, event.id, event.model_dump_json()]
+        reply = await self._commit(keys=[self.streams.raw, self.streams.normalized, self.streams.heads], args=args)
+        return list(zip(reply[::2], reply[1::2], strict=True))

@@ -46,17 +46,15 @@ class NormalizeStage:
                 done.append((entry, normalize_entry(entry, self.normalizer, self.clock)))
             except Exception as exc:  # one bad bulletin never holds up the others
                 failures[entry.id] = exc
+        replies = await self.output.commit([(entry.id, events) for entry, events in done], self.group)
+        for (entry, events), (written, unchanged) in zip(done, replies, strict=True):
+            ids = {"entry_id": entry.id}
+            if events:
+                ids.update(event_id=events[0].causation_id, bulletin_id=events[0].correlation_id)
+            if written == -1:
+                log.info("entry already processed elsewhere", **ids)
+            else:
+                log.debug("bulletin normalized", **ids, items_written=written, items_unchanged=unchanged)
         if done:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for entry, events in done:
-                    await self.output.queue_commit(pipe, events, self.group, entry.id)
-                replies = await pipe.execute()
-            for (entry, events), (written, unchanged) in zip(done, replies, strict=True):
-                ids = {"entry_id": entry.id}
-                if events:
-                    ids.update(event_id=events[0].causation_id, bulletin_id=events[0].correlation_id)
-                if written == -1:
-                    log.info("entry already processed elsewhere", **ids)
-                else:
-                    log.info("bulletin normalized", **ids, items_written=written, items_unchanged=unchanged)
+            log.info("batch normalized", entries=len(done), failed=len(failures), last_entry_id=done[-1][0].id)
         return failures

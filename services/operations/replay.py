@@ -72,14 +72,13 @@ async def replay_normalize(settings: Settings, start: str, end: str, batch: int,
         bar = progress(total, "bulletin")
         cursor = start
         while rows := await redis.xrange(streams.raw, cursor, end, count=batch):
-            async with redis.pipeline(transaction=False) as pipe:
-                for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
-                    try:
-                        await output.queue_commit(pipe, normalize_entry(entry, normalizer, clock))
-                    except PermanentError:
-                        counts["failed"] += 1
-                replies = await pipe.execute()
-            for written, unchanged in replies:
+            commits = []
+            for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
+                try:
+                    commits.append(("", normalize_entry(entry, normalizer, clock)))
+                except PermanentError:
+                    counts["failed"] += 1
+            for written, unchanged in await output.commit(commits):
                 counts["written"] += written
                 counts["unchanged"] += unchanged
             counts["read"] += len(rows)

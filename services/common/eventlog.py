@@ -133,6 +133,7 @@ class StageLoop:
         self._next_claim = 0.0
         self.processed = 0
         self.log = log.bind(stage=self.stage, stream=self.stream, consumer=self.consumer)
+        self._latency = metrics.STAGE_LATENCY.labels(self.stage)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -201,7 +202,7 @@ class StageLoop:
         metrics.ENTRIES_PROCESSED.labels(self.stage, "failed").inc(len(failures))
         for entry in entries:
             if entry.id not in failures:
-                metrics.STAGE_LATENCY.labels(self.stage).observe(metrics.entry_age_seconds(entry.id, now))
+                self._latency.observe(metrics.entry_age_seconds(entry.id, now))
         for entry_id, error in failures.items():
             if isinstance(error, PermanentError):
                 await self._move_to_dead_letters(entry_id, error, attempts=1)

@@ -21,7 +21,7 @@ def configure_logging(service: str, level: str = "info", fmt: str = "auto") -> s
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=False,
+        cache_logger_on_first_use=True,  # the hot paths log per batch; resolving the proxy each time costs
     )
     structlog.contextvars.bind_contextvars(service=service)
     return structlog.get_logger()

@@ -12,6 +12,22 @@ def _settings() -> Settings:
     return Settings()
 
 
+def _may_listen(settings: Settings, host: str) -> bool:
+    """No tokens: loopback only, and said so; a bad token configuration stops the service too."""
+    import structlog
+
+    from services.common.auth import ExposedWithoutTokens, TokenConfigError, check_exposure
+
+    try:
+        notice = check_exposure(settings, host)
+    except (ExposedWithoutTokens, TokenConfigError) as exc:
+        print(f"wirelog: {exc}", file=sys.stderr)
+        return False
+    if notice:
+        structlog.get_logger().warning(notice)
+    return True
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -20,6 +36,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings()
     configure_logging("ingest", settings.log_level, settings.log_format)
+    if not _may_listen(settings, settings.ingest_host):
+        return 2
     uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_level="warning")
     return 0
 
@@ -44,6 +62,8 @@ def cmd_store(args: argparse.Namespace) -> int:
 
     settings = _settings()
     configure_logging("store", settings.log_level, settings.log_format)
+    if not _may_listen(settings, settings.store_host):
+        return 2
     uvicorn.run(create_app(settings), host=settings.store_host, port=settings.store_port, log_level="warning")
     return 0
 
@@ -72,6 +92,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run(args.corpus, args.only)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from benchmarks.run import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wirelog", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default="../shared/corpus")
     ev.add_argument("--only", choices=["time", "places", "actors"], default=None)
     ev.set_defaults(func=cmd_eval)
+    from benchmarks.run import add_arguments  # argparse only: the scenarios are imported when they run
+
+    bench = sub.add_parser("bench", help="measure every stage against a baseline of the same run (make bench)")
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
     from services.operations.cli import add_operations
 
     add_operations(sub)

@@ -137,10 +137,17 @@ def test_with_tokens_a_service_may_listen_anywhere_quietly():
 
 @pytest.fixture
 def cli_logging():
-    """The CLI configures structlog onto the captured stderr; later tests must not write to it once closed."""
-    import structlog
+    """The CLI configures structlog onto the captured stderr; later tests must not write to it once closed.
 
+    A service that starts anyway fails the test instead of serving forever.
+    """
+    import structlog
+    import uvicorn
+
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("the service started instead of refusing"))
     yield
+    monkey.undo()
     structlog.reset_defaults()
 
 

@@ -1,0 +1,70 @@
+"""Scenario 2, the normaliser alone: items/s of Normalizer.analyze on one core, in a process of its own.
+
+Run as `python -m benchmarks.normaliser ITEMS.json` it loads the normaliser, prints a `ready` line with its memory,
+analyses the items and prints the timings; the parent measures start-up from launch to the `ready` line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def memory_mb() -> dict[str, float]:
+    """VmRSS (now) and VmHWM (peak) of this process, from /proc."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) / 1024
+    return fields
+
+
+def _child(items_path: str) -> None:
+    started = time.perf_counter()
+    from datetime import date
+
+    from services.normalize.normalizer import Normalizer
+
+    imported = time.perf_counter()
+    normalizer = Normalizer()
+    loaded = time.perf_counter()
+    ready = {"import_s": imported - started, "load_s": loaded - imported, **memory_mb()}
+    print("ready " + json.dumps(ready), flush=True)
+    texts = json.loads(Path(items_path).read_text(encoding="utf-8"))
+    reference = date(2022, 3, 31)
+    timings = []
+    for text in texts:
+        t0 = time.perf_counter()
+        normalizer.analyze(text, reference, None)
+        timings.append(time.perf_counter() - t0)
+    print(json.dumps({"timings": timings, "after": memory_mb()}), flush=True)
+
+
+def run(texts: list[str], cache_dir: Path, workdir: Path) -> dict:
+    """Start a child with WIRELOG_CACHE_DIR=cache_dir, analyse `texts` in it; figures of that one run."""
+    items_path = workdir / "normaliser-items.json"
+    items_path.write_text(json.dumps(texts), encoding="utf-8")
+    env = {**os.environ, "WIRELOG_CACHE_DIR": str(cache_dir)}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.normaliser", str(items_path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdout is not None
+    ready_line = child.stdout.readline()
+    startup_s = time.perf_counter() - started
+    if not ready_line.startswith("ready "):
+        child.wait()
+        raise RuntimeError(f"normaliser child failed to start (exit {child.returncode})")
+    ready = json.loads(ready_line.removeprefix("ready "))
+    result = json.loads(child.stdout.readline())
+    child.wait()
+    return {"startup_s": startup_s, **ready, **result}
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

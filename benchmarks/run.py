@@ -1,0 +1,271 @@
+"""Runs the bench scenarios in order on a Redis server of its own and fills the report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import tempfile
+import time
+import traceback
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCENARIOS = ("broker", "normaliser", "transport", "stage", "ingest", "e2e", "replay", "growth")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", default="../shared/corpus", help="seed/ and bulletins/ are read from here")
+    parser.add_argument("--scale", type=int, default=100_000, help="items for replay, rebuild, the largest growth point")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions; the median is reported")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
+    parser.add_argument("--million", action="store_true", help="growth also at 10 x scale (1M items by default)")
+    parser.add_argument("--report", default="bench-report.json")
+    parser.add_argument("--readme", default=None, help="also write the table into this README's ## Performance")
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, workdir: Path, redis_url: str) -> None:
+        from benchmarks.inputs import item_pool
+        from benchmarks.report import Report
+
+        self.args = args
+        self.workdir = workdir
+        self.redis_url = redis_url
+        self.pool, pool_description = item_pool(Path(args.corpus))
+        self.report = Report(
+            {
+                "started": datetime.now(UTC).isoformat(timespec="seconds"),
+                "command": "python -m benchmarks " + " ".join(_given(args)),
+                "cores": os.cpu_count(),
+                "machine": platform.platform(),
+                "python": platform.python_version(),
+                "input": pool_description,
+                "scale": args.scale,
+                "reps": args.reps,
+                "load_average_before": os.getloadavg(),
+            }
+        )
+        self._normalizer = None
+
+    def settings(self, name: str):
+        from services.common.settings import Settings
+
+        prefix = f"bench-{name}-{uuid.uuid4().hex[:6]}"
+        store_url = f"sqlite:///{self.workdir}/{prefix}.db"
+        return Settings(redis_url=self.redis_url, stream_prefix=prefix, store_url=store_url)
+
+    def normalizer(self):
+        if self._normalizer is None:
+            from services.normalize.normalizer import Normalizer
+
+            self._normalizer = Normalizer()
+        return self._normalizer
+
+    def size(self, cap: int) -> int:
+        return max(10, min(self.args.scale, cap))
+
+    # -- scenarios --------------------------------------------------------------------------------------------
+
+    def broker(self) -> None:
+        from benchmarks.broker import measure
+        from services.common.redis import async_client
+
+        labels = {
+            "xadd_pipelined": "broker: XADD pipelined by 100",
+            "read_ack": "broker: XREADGROUP 100 + XACK",
+            "relay_batched": "broker: relay read-write-ack by 100",
+            "relay_single": "broker: relay one at a time",
+        }
+
+        async def once(rep: int) -> dict:
+            redis = async_client(self.redis_url)
+            try:
+                return await measure(redis, f"bench-broker-{rep}", self.size(20_000), self.size(5_000))
+            finally:
+                await redis.aclose()
+
+        for rep in range(self.args.reps):
+            for name, value in asyncio.run(once(rep)).items():
+                self.report.add(f"broker.{name}", labels[name], "entries/s", value)
+
+    def normaliser(self) -> None:
+        from benchmarks import normaliser
+        from benchmarks.inputs import items
+        from benchmarks.report import percentile
+
+        cache = Path(os.environ.get("WIRELOG_CACHE_DIR") or Path.home() / ".cache" / "wirelog")
+        texts = items(self.pool, self.size(2_000))
+        add = self.report.add
+        for _ in range(self.args.reps):
+            run = normaliser.run(texts, cache, self.workdir)
+            timings = run["timings"]
+            add("normaliser.items_per_s", "normaliser alone (analyze, 1 core)", "items/s", len(timings) / sum(timings))
+            add("normaliser.p50_ms", "normaliser alone p50 per item", "ms", percentile(timings, 0.5) * 1000)
+            add("normaliser.p99_ms", "normaliser alone p99 per item", "ms", percentile(timings, 0.99) * 1000)
+            add("normaliser.rss_mb", "normaliser RSS after loading", "MB", run["VmRSS"])
+            add("normaliser.hwm_mb", "normaliser peak RSS after the items", "MB", run["after"]["VmHWM"])
+            add("normaliser.startup_cached_s", "normaliser start-up, cached index", "s", run["startup_s"])
+        # One cold start only: it builds the gazetteer index from scratch (about a minute).
+        cold = normaliser.run([], Path(tempfile.mkdtemp(dir=self.workdir)), self.workdir)
+        add("normaliser.startup_cold_s", "normaliser start-up, cold (builds the index)", "s", cold["startup_s"])
+
+    def transport(self) -> None:
+        from benchmarks.inputs import bulletins, items
+        from benchmarks.stages import PrecomputedNormalizer, copied_items, item_templates, received_events, run_stage
+
+        templates = item_templates(self.normalizer(), self.pool[:50])
+        for rep in range(self.args.reps):
+            events = received_events(bulletins(items(self.pool, self.size(20_000)), 1, f"transport-{rep}"))
+            answers = {e.data.bulletin_id: copied_items(templates[n % len(templates)], e) for n, e in enumerate(events)}
+            rate = asyncio.run(run_stage(self.settings("transport"), PrecomputedNormalizer(answers), events))
+            label = "transport: normalize loop, no-op normaliser"
+            self.report.add("transport.stage", label, "entries/s", rate, "broker.relay_batched")
+
+    def stage(self) -> None:
+        from benchmarks.inputs import bulletins, items
+        from benchmarks.stages import received_events, run_stage
+
+        count = self.size(2_000) // 10 * 10
+        for rep in range(self.args.reps):
+            events = received_events(bulletins(items(self.pool, count, offset=rep * count), 10, f"stage-{rep}"))
+            rate = asyncio.run(run_stage(self.settings("stage"), self.normalizer(), events)) * 10
+            label = "normalize stage, real normaliser"
+            self.report.add("normalize.stage", label, "items/s", rate, "normaliser.items_per_s")
+
+    def ingest(self) -> None:
+        from benchmarks.ingest import measure
+
+        add = self.report.add
+        for rep in range(self.args.reps):
+            for mode, figures in measure(self.redis_url, self.workdir, self.pool, rep, duration=8.0).items():
+                what = "ingest 1 bulletin/request" if mode == "single" else "ingest 100 bulletins/request"
+                add(f"ingest.{mode}.requests_per_s", f"{what}, requests", "requests/s", figures["requests_per_s"])
+                add(f"ingest.{mode}.items_per_s", f"{what}, items", "items/s", figures["items_per_s"], "broker.xadd_pipelined")
+                add(f"ingest.{mode}.p50_ms", f"{what} p50", "ms", figures["p50_ms"])
+                add(f"ingest.{mode}.p99_ms", f"{what} p99", "ms", figures["p99_ms"])
+
+    def e2e(self) -> None:
+        from benchmarks import end_to_end
+
+        add, count = self.report.add, self.size(5_000)
+        for rep in range(self.args.reps):
+            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, count, f"s{rep}")
+            add("e2e.sustained", "end to end, ingest to store", "items/s", figures["items_per_s"], "normaliser.items_per_s")
+            add("e2e.normalize_rss_mb", "normalize worker peak RSS (VmHWM)", "MB", figures["normalize_hwm_mb"])
+            latency = end_to_end.latency(self.redis_url, self.workdir, self.pool, count / 500, 500, f"l{rep}")
+            add("e2e.p50_ms", "ingest-to-stored p50 at 500 items/s", "ms", latency["p50_ms"])
+            add("e2e.p99_ms", "ingest-to-stored p99 at 500 items/s", "ms", latency["p99_ms"])
+
+    def replay(self) -> None:
+        """At --scale, once per repetition up to 10,000 items, once beyond (a 100k replay takes minutes)."""
+        from benchmarks import replay
+        from benchmarks.stages import item_templates
+
+        templates = item_templates(self.normalizer(), self.pool[:50])
+        reps, scale = (self.args.reps if self.args.scale <= 10_000 else 1), self.args.scale
+        for _ in range(reps):
+            rate = replay.replay_normalize(self.settings("replay"), self.pool, scale)
+            self.report.add("replay.normalize", f"replay normalize over {scale:,} items", "items/s", rate, "normaliser.items_per_s")
+            rate = replay.rebuild_store(self.settings("rebuild"), self.pool, templates, scale)
+            self.report.add("replay.rebuild", f"store rebuild over {scale:,} events", "events/s", rate, "broker.read_ack")
+
+    def growth(self) -> None:
+        """(2), (6) and (7) at scale/10 and scale (and 10 x scale with --million), one run each."""
+        from benchmarks import end_to_end, normaliser, replay
+        from benchmarks.inputs import items
+        from benchmarks.stages import item_templates
+
+        points = [self.args.scale // 10, self.args.scale] + ([self.args.scale * 10] if self.args.million else [])
+        cache = Path(os.environ.get("WIRELOG_CACHE_DIR") or Path.home() / ".cache" / "wirelog")
+        templates = item_templates(self.normalizer(), self.pool[:50])
+        first = points[0]
+        for n in points:
+            run = normaliser.run(items(self.pool, n), cache, self.workdir)
+            self._grow("normaliser", n, first, "normaliser alone", "items/s", len(run["timings"]) / sum(run["timings"]))
+            self._grow("normaliser_hwm", n, first, "normaliser peak RSS", "MB", run["after"]["VmHWM"])
+            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, n, f"g{n}")
+            self._grow("e2e", n, first, "end to end", "items/s", figures["items_per_s"])
+            self._grow("e2e_rss", n, first, "normalize worker peak RSS", "MB", figures["normalize_hwm_mb"])
+            if n == self.args.scale and "replay.normalize" in self.report.figures:  # measured at this size already
+                replayed = self.report.figures["replay.normalize"].median
+                rebuilt = self.report.figures["replay.rebuild"].median
+            else:
+                replayed = replay.replay_normalize(self.settings("g"), self.pool, n)
+                rebuilt = replay.rebuild_store(self.settings("g"), self.pool, templates, n)
+            self._grow("replay", n, first, "replay normalize", "items/s", replayed)
+            self._grow("rebuild", n, first, "store rebuild", "events/s", rebuilt)
+
+    def _grow(self, name: str, n: int, first: int, label: str, unit: str, value: float) -> None:
+        baseline = f"growth.{name}.{first}" if n != first else None
+        self.report.add(f"growth.{name}.{n}", f"growth: {label} at {n:,}", unit, value, baseline)
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmarks.report import with_performance_section
+    from services.common.embedded import EmbeddedRedis
+    from services.common.logging import configure_logging
+
+    os.environ.setdefault("TQDM_DISABLE", "1")  # replay's progress bars would interleave with the table
+    configure_logging("bench", "warning", "json")
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(only) - set(SCENARIOS)
+    if unknown:
+        print(f"unknown scenario(s): {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="wirelog-bench-") as tmp, EmbeddedRedis(Path(tmp) / "redis") as server:
+        bench = Bench(args, Path(tmp), server.url)
+        for name in SCENARIOS:
+            if name in only:
+                started = time.perf_counter()
+                print(f"==> {name}", flush=True)
+                try:
+                    getattr(bench, name)()
+                except Exception as exc:  # noqa: BLE001 - one broken scenario must not lose the others' figures
+                    bench.report.meta.setdefault("failed", {})[name] = f"{type(exc).__name__}: {exc}"
+                    traceback.print_exc()
+                print(f"    done in {time.perf_counter() - started:.0f}s", flush=True)
+                bench.report.write(Path(args.report))  # so far: an interrupted run keeps what it measured
+        bench.report.meta["load_average_after"] = os.getloadavg()
+        bench.report.meta["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    table = bench.report.table()
+    failed = bench.report.meta.get("failed", {})
+    table += "".join(f"\n\nscenario {name} failed: {error}" for name, error in failed.items())
+    print()
+    print(table)
+    bench.report.write(Path(args.report))
+    print(f"\nreport written to {args.report}")
+    if args.readme:
+        readme = Path(args.readme)
+        body = readme_body(bench.report.meta, table)
+        readme.write_text(with_performance_section(readme.read_text(encoding="utf-8"), body), encoding="utf-8")
+        print(f"table written to {args.readme} (## Performance)")
+    return 1 if failed else 0
+
+
+HOW = """\
+How it is measured (`benchmarks/`): one embedded Redis server of the bench's own; the broker baseline is plain
+redis-py (asyncio, hiredis) with ~1.5 KB entries; transport runs the real StageLoop + NormalizeStage with a
+normaliser that answers precomputed ItemNormalized events (one single-item bulletin per entry); the normaliser
+alone runs `Normalizer.analyze` in a child process; ingest and end to end run `wirelog ingest|normalize|store` as
+processes, driven by a load generator process over keep-alive HTTP on loopback; ingest-to-stored latency is the
+time from a bulletin's scheduled send to the moment a watcher polling the store's SQLite file (WAL, every 5 ms)
+sees its last item; replay figures include loading the normaliser. Growth points run once each. The machine is
+shared: compare ratios, not absolute figures."""
+
+
+def readme_body(meta: dict, table: str) -> str:
+    return (
+        f"Measured {meta['finished'][:10]} on {meta['cores']} cores ({meta['machine']}, Python {meta['python']}), "
+        f"load average {meta['load_average_before'][0]:.1f} before and {meta['load_average_after'][0]:.1f} after, "
+        f"input: {meta['input']}. Medians of {meta['reps']} runs.\n\n    {meta['command']}\n\n{HOW}\n\n{table}\n"
+    )
+
+
+def _given(args: argparse.Namespace) -> list[str]:
+    parts = [f"--scale {args.scale}", f"--reps {args.reps}", f"--corpus {args.corpus}"]
+    if args.only != ",".join(SCENARIOS):
+        parts.append(f"--only {args.only}")
+    return parts + (["--million"] if args.million else [])

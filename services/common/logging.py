@@ -21,7 +21,8 @@ def configure_logging(service: str, level: str = "info", fmt: str = "auto") -> s
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,  # the hot paths log per batch; resolving the proxy each time costs
+        # Not cached: a cached logger would keep writing to the stream it was first given (tests swap stderr).
+        cache_logger_on_first_use=False,
     )
     structlog.contextvars.bind_contextvars(service=service)
     return structlog.get_logger()

@@ -89,9 +89,38 @@ class StoreCollector(Collector):
         yield gauge
 
 
-def watch_event_log(redis_url: str, streams: StreamNames) -> None:
-    REGISTRY.register(EventLogCollector(Redis.from_url(redis_url, decode_responses=True, socket_timeout=2), streams))
+def event_log_collector(redis_url: str, streams: StreamNames) -> EventLogCollector:
+    return EventLogCollector(Redis.from_url(redis_url, decode_responses=True, socket_timeout=2), streams)
 
 
-def exposition() -> bytes:
-    return generate_latest(REGISTRY)
+def exposition(*collectors: Collector) -> bytes:
+    """The process-wide metrics plus the scraping app's own collectors.
+
+    An app's collectors live in a registry of their own for the scrape: several apps in one process (tests,
+    `wirelog run` variants) then never clash over the same gauge names.
+    """
+    text = generate_latest(REGISTRY)
+    if collectors:
+        scrape = CollectorRegistry(auto_describe=False)
+        for collector in collectors:
+            scrape.register(collector)
+        text += generate_latest(scrape)
+    return text
+
+
+class _Combined(Collector):
+    """For a plain HTTP server: the process-wide metrics and extra collectors as one registry."""
+
+    def __init__(self, *collectors: Collector) -> None:
+        self.collectors = collectors
+
+    def collect(self) -> Iterable:
+        yield from REGISTRY.collect()
+        for collector in self.collectors:
+            yield from collector.collect()
+
+
+def combined_registry(*collectors: Collector) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Combined(*collectors))
+    return registry

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from schemas import Bulletin
 from services.common import metrics
 from services.common.auth import Grant, access_from_settings, require
-from services.common.redis import async_client, sync_client
+from services.common.redis import async_client
 from services.common.settings import Settings
 from services.ingest.backpressure import Backpressure
 from services.ingest.contract import PUSH_RESPONSES, push_request_body
@@ -69,14 +69,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
         app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
-        log_gauges = metrics.EventLogCollector(sync_client(settings.redis_url), settings.streams)
-        metrics.REGISTRY.register(log_gauges)
         log.info("ingest ready", url=f"http://{settings.ingest_host}:{settings.ingest_port}", open=access.open)
         yield
-        metrics.REGISTRY.unregister(log_gauges)
         await redis.aclose()
 
     app = FastAPI(title="Wirelog ingest", version="1.0.0", lifespan=lifespan)
+    log_gauges = metrics.event_log_collector(settings.redis_url, settings.streams)
     app.state.settings = settings
     app.state.access = access
 
@@ -100,7 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus_metrics() -> Response:
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(log_gauges), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:

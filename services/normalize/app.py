@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, normalizer: Normalizer | None =
     def serve_metrics() -> None:
         # normalize has no HTTP API of its own: Prometheus scrapes a small server on its own port.
         if settings.normalize_metrics_port:
-            metrics.watch_event_log(settings.redis_url, settings.streams)
-            start_http_server(settings.normalize_metrics_port, addr=settings.normalize_metrics_host, registry=metrics.REGISTRY)
+            registry = metrics.combined_registry(metrics.event_log_collector(settings.redis_url, settings.streams))
+            start_http_server(settings.normalize_metrics_port, addr=settings.normalize_metrics_host, registry=registry)
 
     return app

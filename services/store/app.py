@@ -13,7 +13,6 @@ from schemas.streams import STORE_GROUP
 from services.common.eventlog import StageLoop
 from services.common import metrics
 from services.common.hosting import stage_app, stage_loop
-from services.common.redis import sync_client
 from services.common.settings import Settings
 from services.store.api import query_routes
 from services.store.database import Database
@@ -40,22 +39,18 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     db = Database(settings.store_url)
     stage_app = create_stage_app(settings, db) if consume else None
 
-    collectors = [
-        metrics.EventLogCollector(sync_client(settings.redis_url), settings.streams),
+    collectors = (
+        metrics.event_log_collector(settings.redis_url, settings.streams),
         metrics.StoreCollector(lambda: count_items(db)),
-    ]
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
-        for collector in collectors:
-            metrics.REGISTRY.register(collector)
         if stage_app:
             await stage_app.start()
         yield
         if stage_app:
             await stage_app.stop()
-        for collector in collectors:
-            metrics.REGISTRY.unregister(collector)
 
     api = FastAPI(title="Wirelog store", version="1.0.0", lifespan=lifespan)
     api.state.db = db
@@ -64,9 +59,9 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     api.include_router(query_routes())
     api.include_router(export_routes())
     api.include_router(document_routes())
-    api.add_api_route("/metrics", metrics_endpoint, include_in_schema=False)
+
+    @api.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(metrics.exposition(*collectors), media_type=CONTENT_TYPE_LATEST)
+
     return api
-
-
-def metrics_endpoint() -> Response:
-    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,9 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
 import schemas
+from services.common.auth import ACCESS_RESPONSES, require
+
+READ = [require("read")]
 
 SCHEMAS = Path(schemas.__file__).parent
 
@@ -18,12 +21,13 @@ def document_routes() -> APIRouter:
     files = {path.name: path for path in (SCHEMAS / "json").glob("*.json")}
     files["asyncapi.json"] = SCHEMAS / "asyncapi.json"
 
-    @router.get("/v1/schemas", summary="The published documents of the event contract")
+    @router.get("/v1/schemas", dependencies=READ, responses=ACCESS_RESPONSES,
+                summary="The published documents of the event contract")
     def listing() -> dict[str, list[str]]:
         return {"documents": sorted(files)}
 
-    @router.get("/v1/schemas/{name}", summary="One document: a JSON Schema file or asyncapi.json",
-                responses={404: {"description": "No such document."}})
+    @router.get("/v1/schemas/{name}", dependencies=READ, summary="One document: a JSON Schema file or asyncapi.json",
+                responses={**ACCESS_RESPONSES, 404: {"description": "No such document."}})
     def document(name: str) -> FileResponse:
         path = files.get(name)
         if path is None:

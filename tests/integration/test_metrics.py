@@ -10,32 +10,27 @@ from tests.integration.helpers import add_raw, received, running, wait_until
 pytestmark = pytest.mark.integration
 
 
-def samples(name, **labels):
-    for family in text_string_to_metric_families(metrics.exposition().decode()):
+def samples(name, collector=None, **labels):
+    collectors = [collector] if collector else []
+    for family in text_string_to_metric_families(metrics.exposition(*collectors).decode()):
         for sample in family.samples:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 yield sample.value
 
 
 async def test_stage_counters_latency_and_log_gauges_follow_the_flow(settings, redis, normalizer):
-    collector = metrics.EventLogCollector(
-        __import__("redis").Redis.from_url(settings.redis_url, decode_responses=True), settings.streams
-    )
-    metrics.REGISTRY.register(collector)
-    try:
-        done_before = sum(samples("wirelog_stage_entries_total", stage="normalize", outcome="done"))
-        await add_raw(redis, settings, received(text="One."))
-        await add_raw(redis, settings, received(text="Two."))
-        assert list(samples("wirelog_stream_length", stream=settings.streams.raw)) == [2.0]
-        async with running(build_loop(settings, redis, normalizer)):
-            await wait_until(lambda: _normalized(redis, settings, 2))
-        done_after = sum(samples("wirelog_stage_entries_total", stage="normalize", outcome="done"))
-        assert done_after - done_before == 2
-        assert list(samples("wirelog_group_lag", stream=settings.streams.raw, group="normalize")) == [0.0]
-        assert list(samples("wirelog_stream_length", stream=settings.streams.normalized)) == [2.0]
-        assert sum(samples("wirelog_stage_latency_seconds_count", stage="normalize")) >= 2
-    finally:
-        metrics.REGISTRY.unregister(collector)
+    collector = metrics.event_log_collector(settings.redis_url, settings.streams)
+    done_before = sum(samples("wirelog_stage_entries_total", stage="normalize", outcome="done"))
+    await add_raw(redis, settings, received(text="One."))
+    await add_raw(redis, settings, received(text="Two."))
+    assert list(samples("wirelog_stream_length", collector, stream=settings.streams.raw)) == [2.0]
+    async with running(build_loop(settings, redis, normalizer)):
+        await wait_until(lambda: _normalized(redis, settings, 2))
+    done_after = sum(samples("wirelog_stage_entries_total", stage="normalize", outcome="done"))
+    assert done_after - done_before == 2
+    assert list(samples("wirelog_group_lag", collector, stream=settings.streams.raw, group="normalize")) == [0.0]
+    assert list(samples("wirelog_stream_length", collector, stream=settings.streams.normalized)) == [2.0]
+    assert sum(samples("wirelog_stage_latency_seconds_count", stage="normalize")) >= 2
 
 
 async def _normalized(redis, settings, n):

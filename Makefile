@@ -1,5 +1,5 @@
 # Wirelog's front door: every target says what it does.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus

@@ -19,6 +19,7 @@ SAME_COUNTRY = 0.0
 NEAR_KM = 40.0
 FAR_KM = 150.0
 _KM_PER_DEGREE = 111.2
+_SCENE_FEATURES = ("country", "continent")
 
 
 def near(a: Place, b: Place) -> float:
@@ -50,6 +51,8 @@ def affinity(candidate: Place, other: Place) -> float:
 
 def distribution(scores: Sequence[float]) -> list[float]:
     """Softmax in natural-log units: a town ten times bigger is e times likelier, not ten times."""
+    if len(scores) == 1:
+        return [1.0]  # an unambiguous name, most of them
     top = max(scores)
     weights = [math.exp(s - top) for s in scores]
     total = sum(weights)
@@ -61,6 +64,8 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
 
     Names written alike share one vote ('Paris' four times is one name), and a name never votes for itself.
     """
+    if all(len(o) < 2 for o in options):
+        return [0 if o else -1 for o in options]  # nothing to weigh: most items
     chosen_scores = [list(s) for s in scores]
     for _ in range(ROUNDS):
         beliefs: dict[str, list[tuple[Place, float]]] = {}
@@ -71,11 +76,17 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
                                 if p > 0.01]
         if len(beliefs) < 2:
             break
+        # Countries and continents lend nothing (affinity 0), so leaving them out changes no vote, only its cost.
+        lenders = {key: lent for key, belief in beliefs.items()
+                   if (lent := [(o, p) for o, p in belief if o.feature not in _SCENE_FEATURES])}
         updated = []
         for i, key in enumerate(keys):
-            voters = [belief for other, belief in beliefs.items() if other != key]
-            if len(options[i]) < 2 or not voters:
+            if len(options[i]) < 2:
                 updated.append(chosen_scores[i])
+                continue
+            voters = [belief for other, belief in lenders.items() if other != key]
+            if not voters:
+                updated.append(list(scores[i]))  # as if every vote were 0
                 continue
             # A name whose likeliest reading is a country or region ('California') is not lent to a small town
             # of that name just because other towns of the story lie near it.
@@ -87,8 +98,13 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
                     continue
                 votes = 0.0
                 for belief in voters:
-                    votes += max(p * affinity(place, o) for o, p in belief)
+                    if len(belief) == 1:  # a name read one way: no need to pick its best reading
+                        votes += belief[0][1] * affinity(place, belief[0][0])
+                    else:
+                        votes += max(p * affinity(place, o) for o, p in belief)
                 row.append(own + VOTE_WEIGHT * min(votes, VOTE_CAP))
             updated.append(row)
+        if updated == chosen_scores:
+            break  # no name moved: a further round would cast the very same votes
         chosen_scores = updated
     return [max(range(len(s)), key=s.__getitem__) if s else -1 for s in chosen_scores]

@@ -29,10 +29,15 @@ class Scene:
     countries: Counter = field(default_factory=Counter)
     regions: Counter = field(default_factory=Counter)
 
+    # Counts here are always positive, so adding or taking away nothing changes nothing: most items name no area.
     def merged(self, other: Scene) -> Scene:
+        if not other.countries and not other.regions:
+            return self
         return Scene(self.countries + other.countries, self.regions + other.regions)
 
     def without(self, other: Scene) -> Scene:
+        if not other.countries and not other.regions:
+            return self
         return Scene(self.countries - other.countries, self.regions - other.regions)
 
     def home_region(self) -> tuple[str, str] | None:
@@ -54,6 +59,8 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Pl
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
     """A first guess for every span, then each span scored in the light of the others and their votes."""
     candidates = [_candidates(span, gazetteer) for span in spans]
+    if all(len(c) == 1 for c in candidates):
+        return [c[0][0] for c in candidates]  # every name unambiguous, as in most items: nothing to weigh
     first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
     steering = [p if p is not None and _confident(c) else None for p, c in zip(first, candidates, strict=True)]
     everyone = scene.merged(scene_of([p for p in steering if p is not None]))

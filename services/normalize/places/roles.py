@@ -53,7 +53,7 @@ def is_demonym(place: PlaceMention) -> bool:
 
 
 def names_a_people(surface: str, name: str, feature: str) -> bool:
-    if feature != "country":
+    if feature != "country" or surface == name:
         return False
     surface, name = fold(surface), fold(name)
     return surface != name and surface.endswith(_DEMONYM_ENDINGS) and not name.startswith(surface)

@@ -57,17 +57,6 @@ def browser(tmp_path):
         context.close()
 
 
-@pytest.fixture
-def services(redis_url, tmp_path):
-    pipeline = Pipeline(redis_url, tmp_path)
-    for service in ("ingest", "normalize", "store"):
-        pipeline.start(service)
-    pipeline.wait_healthy(pipeline.ingest_port)
-    pipeline.wait_healthy(pipeline.store_port)
-    yield pipeline
-    pipeline.close()
-
-
 def push(pipeline: Pipeline, name: str) -> str:
     response = httpx.post(
         f"http://127.0.0.1:{pipeline.ingest_port}/v1/bulletins",
@@ -89,14 +78,14 @@ def open_page(context, url: str):
     return page, outside
 
 
-def test_the_page_maps_lists_filters_and_follows_new_bulletins(services, browser):
+def test_the_page_maps_lists_filters_and_follows_new_bulletins(pipeline, browser):
     from playwright.sync_api import expect
 
-    seed = push(services, "bulletin-2022-03-31.txt")
-    push(services, "bulletin-2022-04-02.txt")
-    push(services, "bulletin-2022-04-03.txt")
-    services.wait_for_events(13)
-    base = f"http://127.0.0.1:{services.store_port}"
+    seed = push(pipeline, "bulletin-2022-03-31.txt")
+    push(pipeline, "bulletin-2022-04-02.txt")
+    push(pipeline, "bulletin-2022-04-03.txt")
+    pipeline.wait_for_events(13)
+    base = f"http://127.0.0.1:{pipeline.store_port}"
     page, outside = open_page(browser, base)
 
     for name in SEED_PLACES:
@@ -122,9 +111,9 @@ def test_the_page_maps_lists_filters_and_follows_new_bulletins(services, browser
     expect(page.locator("#live-status")).to_have_text("live")
 
     page.evaluate("window.notReloaded = true")
-    later = push(services, "bulletin-2022-04-04.txt")
+    later = push(pipeline, "bulletin-2022-04-04.txt")
     expect(page.locator(f'#items li[data-bulletin-id="{later}"]')).to_have_count(2, timeout=20_000)
-    for name in {item["event_location"]["name"] for item in services.events(bulletin=later) if item["event_location"]}:
+    for name in {item["event_location"]["name"] for item in pipeline.events(bulletin=later) if item["event_location"]}:
         expect(page.locator(f'circle.place[data-place="{name}"]')).to_have_count(1, timeout=10_000)
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#total")).to_contain_text("15 items")
@@ -138,10 +127,10 @@ def test_the_page_maps_lists_filters_and_follows_new_bulletins(services, browser
     assert outside == [], f"the page fetched from elsewhere: {outside}"
 
 
-def test_the_stream_resumes_after_the_last_event_id_over_http(services):
-    push(services, "bulletin-2022-03-31.txt")
-    items = services.wait_for_events(7)
-    base = f"http://127.0.0.1:{services.store_port}"
+def test_the_stream_resumes_after_the_last_event_id_over_http(pipeline):
+    push(pipeline, "bulletin-2022-03-31.txt")
+    items = pipeline.wait_for_events(7)
+    base = f"http://127.0.0.1:{pipeline.store_port}"
     ids = sorted((item["stream_id"] for item in items), key=lambda s: tuple(map(int, s.split("-"))))
     received = []
     with httpx.stream("GET", f"{base}/v1/events/stream", headers={"Last-Event-ID": ids[4]}, timeout=10) as response:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import asynccontextmanager
+import threading
+import time
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 
 import httpx
+import uvicorn
 
 from schemas import Bulletin, BulletinReceived
+from services.common.embedded import free_port
 from services.common.eventlog import StageLoop, encode
 from services.ingest.app import create_app
 from services.ingest.identity import bulletin_received
@@ -56,3 +60,20 @@ async def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+@contextmanager
+def serving(app):
+    """An ASGI app on a real loopback port, in a thread, for clients that need a URL (push, schemathesis)."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)

@@ -1,17 +1,12 @@
 """RSS and Atom documents through ingest on a real Redis, over HTTP and with `wirelog push`: re-pushing adds nothing."""
 
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from services.common.embedded import free_port
 from services.ingest.app import create_app
 from services.push import push_paths
-from tests.integration.helpers import events_in, ingest_client
+from tests.integration.helpers import events_in, ingest_client, serving
 
 pytestmark = pytest.mark.integration
 
@@ -58,22 +53,6 @@ async def test_an_entity_expansion_feed_is_refused_and_writes_nothing(settings, 
     assert response.status_code == 422 and "unsafe XML refused" in response.json()["error"]["reason"]
     assert healthy.status_code == 200
     assert await redis.xlen(settings.streams.raw) == 0
-
-
-@contextmanager
-def serving(app):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_wirelog_push_sends_feed_files_and_reports_duplicates_on_the_second_run(settings, redis_url, capsys, tmp_path):

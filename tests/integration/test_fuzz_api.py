@@ -7,10 +7,8 @@ accepted before the run must all be there afterwards. WIRELOG_FUZZ_EXAMPLES sets
 import json
 import math
 import os
-import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import hypothesis
@@ -18,16 +16,14 @@ import pytest
 import redis as redis_py
 import requests
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given
 from schemathesis.generation import GenerationMode
 
-from services.common.embedded import free_port
 from services.ingest.app import create_app as create_ingest_app
 from services.store.app import create_app as create_store_app
 from services.store.database import Database
 from services.store.queries import EventFilters, list_events
-from tests.integration.helpers import received
+from tests.integration.helpers import received, serving
 
 pytestmark = pytest.mark.integration
 
@@ -46,22 +42,6 @@ WEIGHTS = {("POST", "/v1/bulletins"): 4, ("GET", "/v1/events"): 3}
 def as_text(ctx, value):
     # Lone surrogates pass through as the invalid UTF-8 bytes a hostile client would send.
     return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else json.dumps(value).encode()
-
-
-@contextmanager
-def serving(app):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 def fuzzable(schema):

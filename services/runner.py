@@ -33,6 +33,7 @@ def run_all(settings: Settings, data_dir: str = ".wirelog") -> int:
     print(
         f"ingest:    http://{settings.ingest_host}:{settings.ingest_port}/v1/bulletins\n"
         f"query API: http://{settings.store_host}:{settings.store_port}/v1/events\n"
+        f"web view:  http://{settings.store_host}:{settings.store_port}/\n"
         f"metrics:   http://{settings.ingest_host}:{settings.ingest_port}/metrics, "
         f"http://{settings.normalize_metrics_host}:{settings.normalize_metrics_port}/metrics, "
         f"http://{settings.store_host}:{settings.store_port}/metrics\n"

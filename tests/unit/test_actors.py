@@ -102,6 +102,18 @@ def test_builds_collectives_from_a_country_and_a_noun(dictionary, text, surface,
     )
 
 
+@pytest.mark.parametrize(
+    "text, surface, name",
+    [
+        ("Russia's forces shelled the town.", "Russia's forces", "Russian forces"),
+        ("Ukrainian troops held the bridge.", "Ukrainian troops", "Ukrainian forces"),
+        ("Chinese officials declined to comment.", "Chinese officials", "Chinese officials"),
+    ],
+)
+def test_collectives_are_named_with_the_country_adjective(dictionary, text, surface, name):
+    assert mention(text, dictionary, surface).name == name
+
+
 def test_does_not_read_us_the_pronoun_as_a_country(dictionary):
     assert find_actors("They sent us troops.", [], dictionary) == []
 

@@ -95,7 +95,7 @@ def match_collectives(scan: Scan) -> None:
         if country and tuple(t.key for t in tokens[k:end]) in GOVERNMENT_NOUNS:
             scan.add_entry(scan.dictionary.government(country), i, end, "pattern")
         else:
-            name = f"{scan.dictionary.countries.name_of(country) if country else scan.tokens[i].text} "
+            name = f"{scan.dictionary.countries.demonym_of(country) if country else scan.tokens[i].text} "
             scan.add(Hit(i, end, f"collective:{code}:{sector}", name + SECTOR_LABELS[sector], "group", sector,
                          country, None, "pattern"))
         resume = end

@@ -71,6 +71,11 @@ class CountryTable:
         table.lengths = {key: tuple(sorted(ns, reverse=True)) for key, ns in lengths.items()}
         return table
 
+    def demonym_of(self, code: str) -> str:
+        """The adjective that names a collective ("Russian forces"), else the country's name."""
+        country = self.countries.get(code)
+        return country.demonyms[0] if country and country.demonyms else self.name_of(code)
+
     def name_of(self, code: str) -> str:
         if code in self.countries:
             return self.countries[code].name

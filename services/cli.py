@@ -28,18 +28,25 @@ def _may_listen(settings: Settings, host: str) -> bool:
     return True
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def _serve_http(service: str, create_app, host_field: str, port_field: str) -> int:  # noqa: ANN001
+    """An HTTP service under uvicorn, after the exposure check: loopback only unless tokens are configured."""
     import uvicorn
 
     from services.common.logging import configure_logging
-    from services.ingest.app import create_app
 
     settings = _settings()
-    configure_logging("ingest", settings.log_level, settings.log_format)
-    if not _may_listen(settings, settings.ingest_host):
+    configure_logging(service, settings.log_level, settings.log_format)
+    host, port = getattr(settings, host_field), getattr(settings, port_field)
+    if not _may_listen(settings, host):
         return 2
-    uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from services.ingest.app import create_app
+
+    return _serve_http("ingest", create_app, "ingest_host", "ingest_port")
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
@@ -55,17 +62,9 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from services.common.logging import configure_logging
     from services.store.app import create_app
 
-    settings = _settings()
-    configure_logging("store", settings.log_level, settings.log_format)
-    if not _may_listen(settings, settings.store_host):
-        return 2
-    uvicorn.run(create_app(settings), host=settings.store_host, port=settings.store_port, log_level="warning")
-    return 0
+    return _serve_http("store", create_app, "store_host", "store_port")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.normalize.evaluation.time import Tally, canonical_value, score_document, timex3_points
+from services.normalize.evaluation.time import Tally, canonical_value, score_document, tempeval3_value_f1, timex3_points
 
 
 def _prediction(text: str, surface: str, value: str, precision: str = "range") -> dict:
@@ -47,3 +47,18 @@ def test_raw_value_hits_need_the_exact_string():
     tally = Tally()
     score_document(record, [_prediction(text, "1949", "1949", "year")], tally)
     assert (tally.value_gold, tally.raw_value_gold) == (1, 0)
+
+
+def test_tempeval3_value_f1_is_exact_value_accuracy_on_relaxed_matches_times_relaxed_f1():
+    text = "It peaked in 1949, fell last week and rose in the spring."
+    record = {"timexes": [
+        {"surface": "1949", "start": 13, "end": 17, "type": "DATE", "value": "1949-XX"},
+        {"surface": "last week", "start": 24, "end": 33, "type": "DATE", "value": "1989-W12"},
+        {"surface": "the spring", "start": 46, "end": 56, "type": "DATE", "value": "1989-SP"},
+    ]}
+    predicted = [_prediction(text, "1949", "1949", "year"), _prediction(text, "last week", "1989-W12", "week"),
+                 _prediction(text, "It", "PRESENT_REF", "ref")]
+    tally = Tally()
+    score_document(record, predicted, tally)
+    # Two of three gold matched, two of three predictions match: relaxed F1 2/3; one of the two matches has the exact value.
+    assert tempeval3_value_f1(tally) == pytest.approx(1 / 2 * 2 / 3)

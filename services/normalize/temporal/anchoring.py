@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from schemas import DateMention
@@ -13,6 +14,7 @@ from services.normalize.temporal.resolution import Resolution, Scene, anchor_dat
 
 # How far back a named quarter still sets the period that "a year ago" and "a year earlier" compare with.
 QUARTER_REACH = 300
+_GERUND = re.compile(r"\s+[a-z]+ing\b")
 _RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5}
 
 
@@ -27,6 +29,8 @@ def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> R
 def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
     if lowered.startswith("the "):
+        if _GERUND.match(scene.text, end):
+            return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
         count, unit = 1, "day"
     else:
         count, unit = counted(surface, start, end, scene)
@@ -97,6 +101,17 @@ def _compared_quarter(scene: Scene, start: int) -> DateMention | None:
         if mention.precision == "quarter" and mention.start not in scene.derived and anchor_date(mention) is not None:
             return mention
     return None
+
+
+def stated_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """A year; 'the 1988 period' or 'the 1988 quarter' in a results story is the quarter under report, in that year."""
+    resolution = explicit.year(surface, start, end, scene)
+    if resolution is None or not surface.lower().endswith(("period", "quarter")):
+        return resolution
+    compared = _compared_quarter(scene, start)
+    if compared is None:
+        return resolution
+    return Resolution(f"{resolution.value}-Q{compared.value[-1]}", "quarter", False, derived=True)
 
 
 def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, timedelta
 
 
@@ -96,3 +97,15 @@ def resolve_weekday(wanted: int, reference: date, tense: str | None, modifier: s
 def thanksgiving(year: int) -> date:
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def election_day(year: int) -> date:
+    """US Election Day: the Tuesday after the first Monday of November."""
+    second = date(year, 11, 2)
+    return second + timedelta(days=(1 - second.weekday()) % 7)
+
+
+def nearest_occurrence(rule: Callable[[int], date], reference: date) -> date:
+    """The yearly day `rule` gives (a movable holiday) in the year that puts it closest to the reference date."""
+    return min((rule(year) for year in (reference.year - 1, reference.year, reference.year + 1)),
+               key=lambda day: abs((day - reference).days))

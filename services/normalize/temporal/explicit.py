@@ -5,14 +5,24 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from services.normalize.temporal.arithmetic import nearest_year, quarter_of, safe_date, thanksgiving, week_value
+from services.normalize.temporal.arithmetic import (
+    election_day,
+    nearest_occurrence,
+    nearest_year,
+    quarter_of,
+    safe_date,
+    thanksgiving,
+    week_value,
+)
 from services.normalize.temporal.lexicon import DECADE_WORDS, MONTHS, ORDINALS, SEASONS, spoken_year
 from services.normalize.temporal.patterns import DAY_IN, MONTH_IN, ORDINAL_IN, SEASON_IN, YEAR_IN
 from services.normalize.temporal.resolution import Resolution, Scene
 
-# Words that may introduce a bare four-digit number below 1900 as a year ("in 1812").
 # Within this many days of the bulletin date a day-month without a year is simply the nearest one.
 TENSE_FREE_DAYS = 90
+# Holidays whose day moves with the weekdays, by the word that names them.
+_MOVABLE_HOLIDAYS = {"thanksgiving": thanksgiving, "election": election_day}
+# Words that may introduce a bare four-digit number below 1900 as a year ("in 1812").
 _OLD_YEAR_CUES = ("in", "since", "of", "by", "until", "from", "year", "before", "after", "around", "circa")
 
 
@@ -41,8 +51,9 @@ def _year_for(month: int, day: int, years: list[int], scene: Scene, start: int =
     if abs(gap) <= TENSE_FREE_DAYS:
         return year
     # Months away, the clause's tense beats nearness: "the year ended March 31" in November is the past March.
+    # Without a cue, news looks back more often than ahead, as for a bare month: "its record high set on Aug. 6".
     tense = scene.tense(start, end)
-    if tense == "past" and gap > 0:
+    if tense != "future" and gap > 0:
         return year - 1
     if tense == "future" and gap < 0:
         return year + 1
@@ -156,6 +167,14 @@ def quarter(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     return Resolution(f"{year}-Q{number}", "quarter", False)
 
 
+def half(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'the second half of 1989': TIMEX3 writes a half-year as 1989-H2; the bounds say which six months it covers."""
+    year = _years(surface)[-1]
+    if "first" in surface.lower():
+        return Resolution(f"{year}-H1", "quarter", True, date(year, 1, 1).isoformat(), date(year, 6, 30).isoformat())
+    return Resolution(f"{year}-H2", "quarter", True, date(year, 7, 1).isoformat(), date(year, 12, 31).isoformat())
+
+
 def season_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     season = SEASONS[SEASON_IN.search(surface).group(1).lower()]
     return Resolution(f"{_years(surface)[-1]}-{season}", "quarter", True)
@@ -167,12 +186,13 @@ def holiday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     if "new year" in lowered and "eve" in lowered:
         month, day = 12, 31
     years = _years(surface)
-    if "thanksgiving" in lowered:
+    movable = next((rule for word, rule in _MOVABLE_HOLIDAYS.items() if word in lowered), None)
+    if movable is not None:
         if years:
-            return Resolution(thanksgiving(years[-1]).isoformat(), "day", True)
+            return Resolution(movable(years[-1]).isoformat(), "day", True)
         if scene.reference is None:
             return Resolution(None, "day", False)
-        return Resolution(thanksgiving(nearest_year(11, 25, scene.reference)).isoformat(), "day", False)
+        return Resolution(nearest_occurrence(movable, scene.reference).isoformat(), "day", False)
     year = _year_for(month, day, years, scene)
     if year is None:
         return Resolution(None, "day", False)

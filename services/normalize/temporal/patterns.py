@@ -53,6 +53,7 @@ _ALTERNATIVES = [
     ("dmy", rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH_WITH_DAY}(?:,?\s+{YEAR})?"),
     ("month_year", rf"{MOD}{MONTH_WITH_YEAR},?\s+(?:of\s+)?{YEAR}"),
     ("month_rel", rf"{MOD}{_MONTH_CAP}\s+(?:of\s+)?{_REL_YEAR}"),
+    ("half", rf"the\s+(?:first|second|last)\s+half\s+of\s+(?:fiscal\s+)?{YEAR}"),
     (
         "quarter",
         rf"(?:(?:the\s+)?(?:(?:{YEAR}|{_REL_YEAR})(?:'s|’s)?\s+)?(?:fiscal[\s-]+)?{ORDINAL}[\s-]+(?:fiscal\s+)?quarter(?!s)"
@@ -104,11 +105,15 @@ _ALTERNATIVES = [
         r"|recently|recent\s+(?:days|weeks|months|years|decades)|lately|formerly"
         rf"|the\s+past(?!\s+(?:{COUNT}|{VAGUE}|hours?|days?|weeks?|months?|years?|decades?)\b)"
         r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
-        r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|years|decades)",
+        r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|quarters|years|decades)",
     ),
-    ("year_ref", r"the\s+(?:full\s+|fiscal\s+|current\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
-    ("holiday", rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?)(?:,?\s+{YEAR})?"),
-    ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+period)?|the\s+year\s+{_MILLENNIUM_YEAR}"),
+    ("year_ref", r"the\s+(?:full\s+|current\s+)?(?:fiscal\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
+    (
+        "holiday",
+        rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?|(?-i:Election\s+Day))"
+        rf"(?:,?\s+{YEAR})?",
+    ),
+    ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+(?:period|quarter(?![s-])))?|the\s+year\s+{_MILLENNIUM_YEAR}"),
     ("month", rf"{MOD}{_MONTH_CAP}"),
     ("season", rf"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?{SEASON}(?!\s+of\b|[\s-]+(?:time|camp|school|break|session|season|term|olympics|games)\b)"),
     ("weekday", rf"(?:(?:early|late|earlier|later)\s+)?{WEEKDAY}{PART_OF_DAY}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from services.normalize.temporal.arithmetic import (
@@ -23,6 +24,10 @@ UNIT_PRECISION = {"hour": "day", "day": "day", "week": "day", "fortnight": "day"
                   "year": "year", "decade": "year"}
 _PRESENT = ("now", "current", "nowaday", "present", "these days")
 _FUTURE = ("future", "soon", "coming", "next few", "upcoming")
+_MARCH_NAMED = re.compile(r"\s+(?:for|of|on|against)\s+(?:the\s+)?[A-Z]")
+_ERA_NOUN = re.compile(r"['’]s\s+(?:world|youth|society|generations?|young|kids|children)\b", re.IGNORECASE)
+# Words that open a sentence as a turn of the story ("Now, ...", "Currently, ...") rather than as a time.
+_DISCOURSE = frozenset({"now", "currently"})
 
 
 def _previous_word(scene: Scene, start: int) -> str:
@@ -34,9 +39,10 @@ def weekday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     if scene.reference is None:
         return Resolution(None, "day", False)
     wanted = WEEKDAYS.index(WEEKDAY_IN.search(surface).group(1).lower())
-    tense = scene.tense(start, end)
-    if tense is None and scene.text[end : end + 2] in ("'s", "’s"):
-        tense = "past"  # "Friday's vote" names something that has happened
+    # "Friday's vote" names something that has happened, whatever the verb of the clause around it
+    # ("relatives will look for ways around Wednesday's ruling").
+    possessive = scene.text[end : end + 2] in ("'s", "’s")
+    tense = "past" if possessive else scene.tense(start, end)
     day = resolve_weekday(wanted, scene.reference, tense)
     return Resolution(day.isoformat(), "day", False)
 
@@ -45,6 +51,8 @@ def month(surface: str, start: int, end: int, scene: Scene) -> Resolution | None
     name = MONTH_IN.search(surface).group(1)
     if name == "May" and surface == "May" and _previous_word(scene, start) not in _MONTH_CUES:
         return None
+    if surface == "March" and _MARCH_NAMED.match(scene.text, end):
+        return None  # "the March for Life", "the March of the Combatant Mothers": a procession's name
     if scene.reference is None:
         return Resolution(None, "month", False)
     number = MONTHS[name.lower()]
@@ -183,6 +191,8 @@ def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     lowered = surface.lower()
     if lowered in ("today", "tomorrow") and _previous_word(scene, start) == "of":
         return None  # "the youth of today", "many of today's computers", "the people of tomorrow": an era, not a day
+    if lowered == "today" and _ERA_NOUN.match(scene.text, end):
+        return None  # "in today's world", "today's youth": the present age
     if scene.reference is None:
         return Resolution(None, "day", False)
     offset = 0
@@ -242,6 +252,12 @@ def ref_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     lowered = surface.lower()
     if lowered == "soon" and _previous_word(scene, start) == "as":
         return None
+    if lowered.endswith("foreseeable future") and _previous_word(scene, start) == "for":
+        return None  # "for the foreseeable future": a stretch of time from now on, not a time
+    if lowered.endswith("future") and scene.text.startswith(" of ", end):
+        return None  # "the future of our peoples" is their fate
+    if lowered in _DISCOURSE and scene.text.startswith(",", end) and scene.sentences.bounds(start)[0] == start:
+        return None  # "Now, he says, ..." turns the story; it does not date anything
     if any(word in lowered for word in _FUTURE):
         return Resolution("FUTURE_REF", "ref", False)
     if any(word in lowered for word in _PRESENT):

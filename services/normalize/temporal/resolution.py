@@ -25,6 +25,8 @@ class Resolution:
     explicit: bool
     range_start: str | None = None
     range_end: str | None = None
+    # Counted from another mention ('the 1988 period' takes its quarter from the one under report), so no anchor itself.
+    derived: bool = False
 
 
 UNRESOLVED_DAY = Resolution(None, "day", False)

@@ -29,6 +29,7 @@ _STARTS = {
     "dmy": "WEEKDAY the DIGIT",
     "month_year": "MOD MONTH",
     "month_rel": "MOD MONTH",
+    "half": "the",
     "quarter": "the DIGIT this last next fiscal ORDINAL q1 q2 q3 q4",
     "quarter_rel": "the this last next",
     "decade": "the early late mid DIGIT DECADE",
@@ -44,7 +45,7 @@ _STARTS = {
     "ref": "right now currently current nowadays at presently these recently recent lately formerly the "
     "coming next upcoming future",
     "year_ref": "the",
-    "holiday": "christmas new thanksgiving",
+    "holiday": "christmas new thanksgiving election",
     "year": "MOD fiscal the year DIGIT seventeen eighteen nineteen",
     "month": "MOD MONTH",
     "season": "the early late mid SEASON",

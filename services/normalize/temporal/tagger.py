@@ -7,6 +7,7 @@ from datetime import date
 
 from schemas import DateMention
 from services.normalize.temporal import anchoring, explicit, relative
+from services.normalize.temporal.dateline import dateline_day
 from services.normalize.temporal.patterns import SCANNER
 from services.normalize.temporal.scanning import scan
 from services.normalize.temporal.resolution import Resolution, Scene
@@ -25,6 +26,7 @@ RESOLVERS: dict[str, Resolver] = {
     "dmy": explicit.month_day,
     "month_year": explicit.month_year,
     "month_rel": relative.month_of_relative_year,
+    "half": explicit.half,
     "quarter": explicit.quarter,
     "quarter_rel": anchoring.quarter_relative,
     "decade": explicit.decade,
@@ -40,7 +42,7 @@ RESOLVERS: dict[str, Resolver] = {
     "ref": relative.ref_word,
     "year_ref": relative.this_year,
     "holiday": explicit.holiday,
-    "year": explicit.year,
+    "year": anchoring.stated_year,
     "month": relative.month,
     "season": relative.season,
     "weekday": relative.weekday,
@@ -51,7 +53,11 @@ DERIVED_KINDS = frozenset({"shift", "ago", "year_word", "in_count"})
 
 
 def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
-    """Every date expression in `text`, sorted by start, valued against `reference_date` (the bulletin date)."""
+    """Every date expression in `text`, sorted by start, valued against `reference_date` (the bulletin date).
+
+    A dateline at the head of the text overrides the bulletin date: the item was written on the day it states.
+    """
+    reference_date = dateline_day(text, reference_date) or reference_date
     scene = Scene(text=text, reference=reference_date, sentences=SentenceIndex(text), found=[])
     for match in scan(text):
         kind = match.lastgroup
@@ -60,7 +66,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
         resolution = RESOLVERS[kind](surface, start, end, scene)
         if resolution is None:
             continue
-        if kind in DERIVED_KINDS:
+        if kind in DERIVED_KINDS or resolution.derived:
             scene.derived.add(start)
         scene.found.append(
             DateMention(

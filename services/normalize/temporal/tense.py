@@ -6,7 +6,8 @@ import re
 
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
-_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?|planning|planned|next|upcoming|coming"
+# "next to" is a place ("the blasts next to the embassies"), not a time ahead.
+_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?|planning|planned|next(?!\s+to\b)|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
@@ -31,10 +32,13 @@ _CUE = re.compile(
 _WINDOW = 90
 # A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
 _AUXILIARY = re.compile(r"\b(?:be|been|being|is|are)\s+$", re.IGNORECASE)
-# An -ed word right after a determiner is an adjective ("a still unspecified date", "its planned merger").
+# An -ed word right after a determiner, or a determiner and an adverb, is an adjective ("a still unspecified date",
+# "its planned merger", "the hastily planned trip"): it dates nothing, past or future.
 _DETERMINER = re.compile(
-    r"\b(?:a|an|the|its|their|his|her|our|this|that|these|those|still|newly|previously|recently)\s+$", re.IGNORECASE
+    r"\b(?:a|an|the|its|their|his|her|our|this|that|these|those|still|newly|previously|recently)\s+(?:[a-z]+ly\s+)?$",
+    re.IGNORECASE,
 )
+_PARTICIPLES = frozenset({"expected", "scheduled", "planned"})
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
@@ -64,7 +68,8 @@ def _cues(fragment: str) -> list[tuple[str, str]]:
         lead = max(0, match.start() - 24)
         cue = None
         if match.group("future"):
-            cue = ("future", "strong")
+            if match.group("future").lower() not in _PARTICIPLES or not _DETERMINER.search(fragment, lead, match.start()):
+                cue = ("future", "strong")
         elif match.group("infinitive"):
             verb = match.group("infinitive").lower()
             intent = _INTENT.search(fragment, lead, match.start())

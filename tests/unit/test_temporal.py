@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -164,11 +163,13 @@ def test_tagging_does_not_depend_on_the_day_it_runs():
     assert _mention(text, "last month", date(2015, 7, 1)).value == "2015-06"
 
 
-def test_a_long_article_without_dates_is_scanned_quickly():
+def test_a_long_article_is_scanned_to_its_end():
+    # Its speed is measured by `make bench`; here: a long run of near-misses still finds every vague date.
     text = "the a 1 2 3 , , ; the past of the first " * 5000
-    started = time.perf_counter()
-    tag_dates(text, THURSDAY)
-    assert time.perf_counter() - started < 2.0
+    mentions = tag_dates(text, THURSDAY)
+    assert len(mentions) == 5000
+    assert {mention.value for mention in mentions} == {"PAST_REF"}
+    assert text[mentions[-1].start : mentions[-1].end] == "the past"
 
 
 EVENT_CASES = [

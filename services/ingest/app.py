@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        redis = async_client(settings.redis_url)
+        redis = async_client(settings.redis_url, settings.redis_cluster)
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
         app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
@@ -74,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         await redis.aclose()
 
     app = FastAPI(title="Wirelog ingest", version="1.0.0", lifespan=lifespan)
-    log_gauges = metrics.event_log_collector(settings.redis_url, settings.streams)
+    log_gauges = metrics.event_log_collector(settings.redis_url, settings.streams, settings.redis_cluster)
     app.state.settings = settings
     app.state.access = access
 

@@ -18,6 +18,7 @@ from services.common.assignment import Assignment
 from services.common.eventlog import Handler, StageLoop
 from services.common.redis import async_client
 from services.common.settings import Partition, Settings
+from services.operations.partitions import check_partition_count
 
 
 def stage_loop(
@@ -60,6 +61,7 @@ def stage_app(
     @app.on_startup
     async def start_loops() -> None:
         redis = async_client(settings.redis_url, settings.redis_cluster)
+        await check_partition_count(redis, settings.streams)
         assignment = Assignment(redis, settings.streams, stage, settings.consumer_name(stage), settings.lease_ms)
         loops = make_loops(redis, assignment)
         tasks = [asyncio.create_task(assignment.run())] + [asyncio.create_task(loop.run()) for loop in loops]

@@ -53,6 +53,20 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     return _run(go())
 
 
+def cmd_partitions(args: argparse.Namespace) -> int:
+    from services.operations import partitions
+
+    async def go() -> int:
+        settings = Settings()
+        redis = async_client(settings.redis_url, settings.redis_cluster)
+        try:
+            return await partitions.command(redis, settings, args)
+        finally:
+            await redis.aclose()
+
+    return _run(go())
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from services.operations.replay import command
 
@@ -73,6 +87,11 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
     dlq.add_argument("--all", action="store_true", help="retry or purge every dead letter of the stage")
     dlq.add_argument("--count", type=int, default=50)
     dlq.set_defaults(func=cmd_dlq)
+
+    parts = sub.add_parser("partitions", help="the log's partition count; grow it on a drained log")
+    parts.add_argument("action", choices=["show", "grow"])
+    parts.add_argument("--to", type=int, help="grow: the new partition count")
+    parts.set_defaults(func=cmd_partitions)
 
     replay = sub.add_parser("replay", help="re-run a stage from the event log")
     replay.add_argument("stage", choices=["normalize", "store"])

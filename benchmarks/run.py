@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCENARIOS = ("broker", "normaliser", "transport", "stage", "ingest", "e2e", "replay", "growth")
+SCENARIOS = ("broker", "normaliser", "transport", "stage", "ingest", "e2e", "replay", "growth", "partitions")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -197,6 +197,44 @@ class Bench:
                 rebuilt = replay.rebuild_store(self.settings("g"), self.pool, templates, n)
             self._grow("replay", n, first, "replay normalize", "items/s", replayed)
             self._grow("rebuild", n, first, "store rebuild", "events/s", rebuilt)
+
+    def partitions(self) -> None:
+        """Drain throughput on a 3-primary cluster with 4 partitions, 1 then 2 workers per stage, against one
+        server with 1 partition and 1 worker per stage, all in this run; and each partition's own rate."""
+        from benchmarks import partitions
+        from services.common.embedded import EmbeddedCluster
+
+        add, count = self.report.add, self.size(5_000) // 10 * 10
+        postgres = partitions.postgres_answers()
+        store = "PostgreSQL" if postgres else "SQLite"
+        self.report.meta["partitions_store"] = store
+        with EmbeddedCluster(self.workdir / "cluster") as cluster:
+            for _ in range(self.args.reps):
+                single = partitions.drain(self.redis_url, self.workdir, self.pool, count, 1, 1, postgres)
+                self._partition_problems("single", single)
+                add("partitions.single", f"drain, one server, 1 partition, 1 worker/stage ({store})", "items/s",
+                    single["items_per_s"])
+                rates = {}
+                for workers in (1, 2):
+                    figures = partitions.drain(cluster.url, self.workdir, self.pool, count, 4, workers, postgres)
+                    self._partition_problems(f"cluster, {workers} workers", figures)
+                    rates[workers] = figures["items_per_s"]
+                    what = f"drain, 3-primary cluster, 4 partitions, {workers} worker(s)/stage"
+                    add(f"partitions.cluster_{workers}", what, "items/s", rates[workers], "partitions.single")
+                    for number, rate in figures["partition_items_per_s"].items():
+                        size = figures["sizes"][number]
+                        label = f"  partition {number} ({size:,} items) / its time to stored, {workers} worker(s)"
+                        add(f"partitions.cluster_{workers}.p{number}", label, "items/s", rate)
+                    self.report.meta["partition_sizes"] = figures["sizes"]
+                add("partitions.scaling", "drain, 2 workers/stage over 1 (cluster)", "x", rates[2] / rates[1])
+
+    def _partition_problems(self, run: str, figures: dict) -> None:
+        """Warnings and errors the services logged during a drain: kept in the report and shown, never hidden."""
+        if figures["problems"]:
+            self.report.meta.setdefault("partitions_problems", {})[run] = figures["problems"][:50]
+            print(f"    {run}: {len(figures['problems'])} warning/error lines in the service logs, e.g.")
+            for line in figures["problems"][:5]:
+                print(f"      {line[:400]}")
 
     def _grow(self, name: str, n: int, first: int, label: str, unit: str, value: float) -> None:
         baseline = f"growth.{name}.{first}" if n != first else None

@@ -9,20 +9,33 @@ import time
 import urllib.request
 from pathlib import Path
 
-from redis import Redis
-
-from schemas.streams import NORMALIZE_GROUP, STORE_GROUP
 from services.common.embedded import free_port
+from services.common.redis import sync_client
 from services.common.settings import Settings
 
 
 class ServiceProcesses:
-    """Started and stopped by the scenario that owns them; each logs to a file in `workdir`."""
+    """Started and stopped by the scenario that owns them; each logs to a file in `workdir`.
 
-    def __init__(self, redis_url: str, workdir: Path, prefix: str, names: tuple[str, ...], env: dict | None = None):
+    normalize and store run `workers` processes each (named `store`, `store-1`...), which share the log's
+    partitions; every store process serves its API on a port of its own, `store_port` being the first's.
+    """
+
+    def __init__(
+        self,
+        redis_url: str,
+        workdir: Path,
+        prefix: str,
+        names: tuple[str, ...],
+        env: dict | None = None,
+        workers: int = 1,
+    ):
         self.workdir = workdir
         self.names = names
-        self.ingest_port, self.store_port = free_port(), free_port()
+        self.workers = workers
+        self.ingest_port = free_port()
+        self.store_ports = [free_port() for _ in range(workers)]
+        self.store_port = self.store_ports[0]
         self.store_path = workdir / f"{prefix}-store.db"
         self.env = {
             **os.environ,
@@ -35,44 +48,82 @@ class ServiceProcesses:
             "WIRELOG_LOG_FORMAT": "json",
             **(env or {}),
         }
-        self.settings = Settings(redis_url=redis_url, stream_prefix=prefix, store_url=self.env["WIRELOG_STORE_URL"])
+        self.settings = Settings(
+            redis_url=redis_url,
+            stream_prefix=prefix,
+            store_url=self.env["WIRELOG_STORE_URL"],
+            partitions=int(self.env.get("WIRELOG_PARTITIONS", "1")),
+        )
         self.processes: dict[str, subprocess.Popen] = {}
+        self._log_marks: dict[str, int] = {}
 
     @property
     def ingest_url(self) -> str:
         return f"http://127.0.0.1:{self.ingest_port}"
 
     def start(self, timeout: float = 120.0) -> None:
-        for name in self.names:
-            # The child keeps the file open for as long as it runs.
-            log = open(self.workdir / f"{self.settings.stream_prefix}-{name}.log", "ab")  # noqa: SIM115
-            self.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "services.cli", name], env=self.env, stdout=log, stderr=log
-            )
+        for service in self.names:
+            for number in range(1 if service == "ingest" else self.workers):
+                self._start_worker(service, number)
         deadline = time.monotonic() + timeout
-        for name in self.names:
-            while not self._ready(name):
-                if self.processes[name].poll() is not None:
-                    raise RuntimeError(f"wirelog {name} exited; see {self.workdir}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"wirelog {name} not ready within {timeout}s")
-                time.sleep(0.05)
-
-    def _ready(self, name: str) -> bool:
-        if name == "ingest":
-            return _answers(f"{self.ingest_url}/readyz")
-        streams = self.settings.streams
-        # The stage loops create their group once their resources are loaded: that is when they consume.
-        stream, group = (streams.raw, NORMALIZE_GROUP) if name == "normalize" else (streams.normalized, STORE_GROUP)
-        if name == "store" and not _answers(f"http://127.0.0.1:{self.store_port}/readyz"):
-            return False
-        redis = Redis.from_url(self.settings.redis_url, decode_responses=True)
+        redis = sync_client(self.settings.redis_url)
         try:
-            return any(info["name"] == group for info in redis.xinfo_groups(stream))
-        except Exception:  # noqa: BLE001 - no stream yet
-            return False
+            for name, process in self.processes.items():
+                while not self._ready(redis, name, process):
+                    if process.poll() is not None:
+                        raise RuntimeError(f"wirelog {name} exited; see {self.workdir}")
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"wirelog {name} not ready within {timeout}s")
+                    time.sleep(0.05)
         finally:
             redis.close()
+
+    def _start_worker(self, service: str, number: int) -> None:
+        name = service if number == 0 else f"{service}-{number}"
+        env = {**self.env, "WIRELOG_STORE_PORT": str(self.store_ports[number])} if service == "store" else self.env
+        # The child keeps the file open for as long as it runs.
+        log = open(self.log_path(name), "ab")  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", service], env=env, stdout=log, stderr=log
+        )
+
+    def log_path(self, name: str) -> Path:
+        return self.workdir / f"{self.settings.stream_prefix}-{name}.log"
+
+    def _ready(self, redis, name: str, process: subprocess.Popen) -> bool:  # noqa: ANN001 - a cluster client or not
+        service, _, number = name.partition("-")
+        if service == "ingest":
+            return _answers(f"{self.ingest_url}/readyz")
+        if service == "store" and not _answers(f"http://127.0.0.1:{self.store_ports[int(number or 0)]}/readyz"):
+            return False
+        # A stage worker joins its stage's registry once its resources are loaded: that is when it consumes.
+        try:
+            members = redis.zrange(self.settings.streams.workers(service), 0, -1)
+            return any(f"-{process.pid}-" in member for member in members)
+        except Exception:  # noqa: BLE001 - server busy or restarting: ask again
+            return False
+
+    def worker_pids(self, service: str) -> list[int]:
+        return [process.pid for name, process in self.processes.items() if name.partition("-")[0] == service]
+
+    def mark_logs(self) -> None:
+        """From here on `problems` reads the logs: what start-up logs (open access, lease hand-over) is not counted."""
+        self._log_marks = {name: self.log_path(name).stat().st_size for name in self.processes}
+
+    def problems(self) -> list[str]:
+        """Every service log line at warning level or above, and tracebacks, since `mark_logs` (or the start)."""
+        levels = tuple(f'"level": "{level}"' for level in ("warning", "error", "critical"))
+        lines = []
+        for name in self.processes:
+            with open(self.log_path(name), "rb") as log:
+                log.seek(self._log_marks.get(name, 0))
+                text = log.read().decode("utf-8", errors="replace")
+            lines += [
+                f"{name}: {line}"
+                for line in text.splitlines()
+                if any(level in line for level in levels) or line.startswith("Traceback")
+            ]
+        return lines
 
     def memory_mb(self, name: str) -> dict[str, float]:
         """VmRSS and VmHWM (peak) of a running service, from /proc."""

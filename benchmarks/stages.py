@@ -78,9 +78,9 @@ async def run_stage(settings: Settings, normalizer: object, events: list[Bulleti
     redis = async_client(settings.redis_url)
     try:
         await fill_raw(redis, settings.streams.raw, events)
-        stage = NormalizeStage(redis, settings.streams, NORMALIZE_GROUP, normalizer)  # type: ignore[arg-type]
+        stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, normalizer)
         loop = stage_loop(
-            settings, redis, stage="normalize", stream=settings.streams.raw, group=NORMALIZE_GROUP, handler=stage.handle
+            settings, redis, stage="normalize", partition=settings.streams.only, group=NORMALIZE_GROUP, handler=stage.handle
         )
         started = time.perf_counter()
         task = asyncio.create_task(loop.run())

@@ -52,12 +52,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_normalize(args: argparse.Namespace) -> int:
     import asyncio
 
+    from pathlib import Path
+
     from services.common.logging import configure_logging
     from services.normalize.app import create_app
+    from services.normalize.normalizer import Normalizer
 
     settings = _settings()
     configure_logging("normalize", settings.log_level, settings.log_format)
-    asyncio.run(create_app(settings).run())
+    # Loaded before the event loop starts: a stop signal while loading ends the process at once.
+    normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
+    asyncio.run(create_app(settings, normalizer).run())
     return 0
 
 

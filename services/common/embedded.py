@@ -1,4 +1,5 @@
-"""An embedded Redis-compatible server for development and tests: a pip-installed binary on a free port."""
+"""An embedded Redis-compatible server (or a cluster of them) for development and tests: a pip-installed binary on
+free ports."""
 
 from __future__ import annotations
 
@@ -34,8 +35,16 @@ def free_port() -> int:
 class EmbeddedRedis:
     """Started and stopped by its owner; AOF on and noeviction, as the event log needs."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, binary: str | None = None, fsync: str = "everysec"):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        binary: str | None = None,
+        fsync: str = "everysec",
+        cluster: bool = False,
+    ):
         self.data_dir = Path(data_dir)
+        self.cluster = cluster
         self.port = port or free_port()
         self.binary = binary or server_binary()
         self.fsync = fsync
@@ -60,6 +69,7 @@ class EmbeddedRedis:
                 "--maxmemory-policy", "noeviction",
                 "--save", "",
                 "--logfile", str(self.data_dir / "server.log"),
+                *(self._cluster_options() if self.cluster else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -76,6 +86,11 @@ class EmbeddedRedis:
                 time.sleep(0.02)
         raise RuntimeError(f"Redis server did not answer within {timeout}s")
 
+    def _cluster_options(self) -> list[str]:
+        # The bus port defaults to port + 10000, past 65535 for high free ports: name a free one instead.
+        self.bus_port = free_port()
+        return ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", str(self.bus_port)]
+
     def stop(self, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:
             if kill:
@@ -86,6 +101,59 @@ class EmbeddedRedis:
         self.process = None
 
     def __enter__(self) -> "EmbeddedRedis":
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+class EmbeddedCluster:
+    """A Redis Cluster of `masters` primaries on loopback ports, for tests and benchmarks of partitioned logs.
+
+    Formed with CLUSTER ADDSLOTSRANGE and CLUSTER MEET, so it needs no redis-cli; the slots are split evenly.
+    """
+
+    SLOTS = 16384
+
+    def __init__(self, data_dir: Path, masters: int = 3, binary: str | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.nodes = [
+            EmbeddedRedis(self.data_dir / f"node{index}", binary=binary, cluster=True) for index in range(masters)
+        ]
+
+    @property
+    def url(self) -> str:
+        return self.nodes[0].url
+
+    def start(self, timeout: float = 30.0) -> str:
+        for node in self.nodes:
+            node.start()
+        clients = [Redis(port=node.port, decode_responses=True) for node in self.nodes]
+        size = self.SLOTS // len(self.nodes)
+        for index, client in enumerate(clients):
+            last = self.SLOTS - 1 if index == len(clients) - 1 else (index + 1) * size - 1
+            client.execute_command("CLUSTER", "ADDSLOTSRANGE", index * size, last)
+        for node in self.nodes[1:]:
+            clients[0].execute_command("CLUSTER", "MEET", "127.0.0.1", node.port, node.bus_port)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(self._ready(client) for client in clients):
+                return self.url
+            time.sleep(0.1)
+        raise RuntimeError(f"the cluster did not form within {timeout}s; logs in {self.data_dir}")
+
+    def _ready(self, client: Redis) -> bool:
+        info = client.execute_command("CLUSTER", "INFO")
+        text = info if isinstance(info, str) else info.decode()
+        fields = dict(line.split(":", 1) for line in text.split() if ":" in line)
+        return fields.get("cluster_state") == "ok" and int(fields.get("cluster_known_nodes", 0)) == len(self.nodes)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+    def __enter__(self) -> "EmbeddedCluster":
         self.start()
         return self
 

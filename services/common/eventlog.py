@@ -24,6 +24,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from schemas.streams import EVENT_FIELD
 from schemas.upcast import UnknownSchemaVersion, upcast
 from services.common import metrics
+from services.common.assignment import Assignment
 
 log = structlog.get_logger()
 
@@ -106,6 +107,8 @@ class StageLoop:
     """Reads a stream through a consumer group and feeds batches to a handler, forever, surviving Redis trouble.
 
     - on start: the group is created at 0; this consumer's own pending entries (a previous life) come first;
+    - with an assignment (competing workers), the loop consumes only while its worker owns the partition,
+      and on gaining it first takes over what the previous owner left pending;
     - new entries with XREADGROUP '>' in batches;
     - entries another consumer left pending are reclaimed once idle for `claim_idle_ms`, the wait doubling
       with each delivery (backoff); after `max_deliveries` deliveries, or at once for a PermanentError,
@@ -126,6 +129,8 @@ class StageLoop:
     claim_idle_ms: int = 30_000
     max_deliveries: int = 5
     backoff_max_ms: int = 300_000
+    partition: int = 0
+    assignment: Assignment | None = None  # None: this loop always consumes (one worker, or a test)
 
     def __post_init__(self) -> None:
         self._stopping = asyncio.Event()
@@ -143,8 +148,15 @@ class StageLoop:
         while not self._stopping.is_set():
             try:
                 await self._setup()
-                await self._drain_own_pending()
+                owned = False
                 while not self._stopping.is_set():
+                    if not await self._owned():
+                        owned = False
+                        await self._sleep(min(self.block_ms / 1000, 0.2))
+                        continue
+                    if not owned:  # just started, reconnected or given this partition: earlier work comes first
+                        await self.take_over()
+                        owned = True
                     await self._reclaim_if_due()
                     await self._read_new()
                     delay = 0.1
@@ -154,6 +166,10 @@ class StageLoop:
                 self.log.warning("consumer group missing, recreating it", group=self.group)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 self.log.warning("redis unavailable, retrying", error=str(exc), retry_in_s=delay)
+                await self._sleep(delay)
+                delay = min(delay * 2, 5.0)
+            except Exception:  # anything else (a client bug, a broken connection): never stop consuming for good
+                self.log.exception("stage loop failed, restarting it", retry_in_s=delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -166,6 +182,48 @@ class StageLoop:
     async def _setup(self) -> None:
         if await ensure_group(self.redis, self.stream, self.group):
             self.log.info("consumer group created at 0", group=self.group)
+
+    async def _owned(self) -> bool:
+        """Between batches: give the partition up if asked to, and say whether this loop consumes it now."""
+        if self.assignment is None:
+            return True
+        if self.assignment.must_release(self.partition):
+            await self.assignment.release(self.partition)
+        return self.assignment.owns(self.partition)
+
+    async def take_over(self) -> None:
+        """Make every entry other consumers left pending this consumer's, then process them, oldest first.
+
+        Only the partition's owner runs this (or the only consumer), so nobody else is working on them: they
+        belong to a worker that died or gave the partition up. Entries delivered too often are dead-lettered.
+        Without an assignment other consumers may be alive: only this consumer's own entries are taken up.
+        """
+        if self.assignment is None:
+            await self._drain_own_pending()
+            return
+        cursor = "-"
+        while pending := await self.redis.xpending_range(self.stream, self.group, min=cursor, max="+", count=500):
+            theirs = []
+            for entry in pending:
+                if entry["consumer"] == self.consumer:
+                    continue
+                if entry["times_delivered"] >= self.max_deliveries:
+                    error = await self.redis.hget(self.errors_key, entry["message_id"]) or "consumer died while processing"
+                    await self._move_to_dead_letters(entry["message_id"], error, attempts=entry["times_delivered"])
+                else:
+                    theirs.append(entry["message_id"])
+            if theirs:
+                await self.redis.xclaim(self.stream, self.group, self.consumer, 0, theirs, justid=True)
+                self.log.info("took over pending entries", count=len(theirs))
+            cursor = "(" + pending[-1]["message_id"]
+        await self._drain_own_pending()
+        await self._forget_idle_consumers()
+
+    async def _forget_idle_consumers(self) -> None:
+        """Consumers with nothing pending that have not read for a day are workers long gone: drop their names."""
+        for consumer in await self.redis.xinfo_consumers(self.stream, self.group):
+            if consumer["name"] != self.consumer and not consumer["pending"] and consumer["idle"] > 86_400_000:
+                await self.redis.xgroup_delconsumer(self.stream, self.group, consumer["name"])
 
     async def _drain_own_pending(self) -> None:
         """Entries this consumer read but did not ack before it stopped or crashed."""

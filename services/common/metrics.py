@@ -11,6 +11,7 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from services.common.redis import sync_client
 from services.common.settings import StreamNames
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
@@ -58,7 +59,8 @@ class EventLogCollector(Collector):
         pending = GaugeMetricFamily("wirelog_group_pending", "Entries read but not acked", labels=["stream", "group"])
         dead = GaugeMetricFamily("wirelog_dead_letters", "Entries in the dead-letter stream", labels=["stage"])
         try:
-            for stream in (self.streams.raw, self.streams.normalized):
+            streams = [name for part in self.streams.partitions for name in (part.raw, part.normalized)]
+            for stream in streams:
                 length.add_metric([stream], self.redis.xlen(stream))
                 try:
                     groups = self.redis.xinfo_groups(stream)
@@ -68,7 +70,8 @@ class EventLogCollector(Collector):
                     lag.add_metric([stream, group["name"]], group.get("lag") or 0)
                     pending.add_metric([stream, group["name"]], group["pending"])
             for stage in self.stages:
-                dead.add_metric([stage], self.redis.xlen(self.streams.dead_letters(stage)))
+                count = sum(self.redis.xlen(part.dead_letters(stage)) for part in self.streams.partitions)
+                dead.add_metric([stage], count)
         except RedisError:
             return  # Redis down: the gauges are absent rather than wrong; /readyz says why
         yield from (length, lag, pending, dead)
@@ -89,8 +92,8 @@ class StoreCollector(Collector):
         yield gauge
 
 
-def event_log_collector(redis_url: str, streams: StreamNames) -> EventLogCollector:
-    return EventLogCollector(Redis.from_url(redis_url, decode_responses=True, socket_timeout=2), streams)
+def event_log_collector(redis_url: str, streams: StreamNames, cluster: bool | None = None) -> EventLogCollector:
+    return EventLogCollector(sync_client(redis_url, cluster, socket_timeout=2), streams)
 
 
 def exposition(*collectors: Collector) -> bytes:

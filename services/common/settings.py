@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 import socket
 from dataclasses import dataclass
 from typing import Literal
@@ -10,39 +13,137 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+_INSTANCE = secrets.token_hex(3)
+
+
+def partition_of(source: str, partitions: int) -> int:
+    """The partition of a source: a stable hash (the same in every process and release), so a source's
+    bulletins always land in the same partition and stay in the order they were accepted."""
+    if partitions == 1:
+        return 0
+    digest = hashlib.blake2b(source.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % partitions
+
+
 @dataclass(frozen=True)
-class StreamNames:
-    """Every Redis key Wirelog uses, derived from one prefix so tests and tenants never share state."""
+class Partition:
+    """The Redis keys of one partition of the log.
+
+    When tagged, every key carries the partition's hash tag `{n}`, so the keys one atomic step touches (a
+    stream, its dedup or heads hash, its dead letters) sit in one Redis Cluster slot and never cross shards.
+    Raw and normalised partition n share the tag too: normalize's commit (ack raw, append normalised, move the
+    head) is one script on one shard.
+    """
 
     prefix: str
+    number: int = 0
+    tagged: bool = False
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:{name}:{{{self.number}}}" if self.tagged else f"{self.prefix}:{name}"
 
     @property
     def raw(self) -> str:
-        return f"{self.prefix}:raw"
+        return self._key("raw")
 
     @property
     def normalized(self) -> str:
-        return f"{self.prefix}:normalized"
+        return self._key("normalized")
 
     @property
     def bulletin_index(self) -> str:
         """Hash bulletin_id -> raw entry id: the dedup index of ingest."""
-        return f"{self.prefix}:raw:bulletins"
+        return self._key("raw:bulletins")
 
     @property
     def heads(self) -> str:
         """Hash item_id -> event id of the item's latest normalised revision."""
-        return f"{self.prefix}:normalized:heads"
+        return self._key("normalized:heads")
 
     def dead_letters(self, stage: str) -> str:
-        return f"{self.prefix}:dlq:{stage}"
+        return self._key(f"dlq:{stage}")
 
     def errors(self, stage: str) -> str:
         """Hash entry id -> last error, for entries still being retried."""
-        return f"{self.prefix}:errors:{stage}"
+        return self._key(f"errors:{stage}")
 
     def replay_cursor(self, name: str) -> str:
-        return f"{self.prefix}:replay:{name}"
+        return self._key(f"replay:{name}")
+
+    def lease(self, stage: str) -> str:
+        """Which worker consumes this partition for `stage` (services.common.assignment)."""
+        return self._key(f"lease:{stage}")
+
+    def stream(self, stage: str) -> str:
+        """The stream a stage consumes."""
+        return self.raw if stage == "normalize" else self.normalized
+
+
+@dataclass(frozen=True)
+class StreamNames:
+    """Every Redis key Wirelog uses, derived from one prefix so tests and tenants never share state.
+
+    One partition untagged (the default) keeps the plain names `wirelog:raw`, `wirelog:normalized`...;
+    N partitions, or a Redis Cluster, give `wirelog:raw:{0}` ... `wirelog:raw:{N-1}`.
+    """
+
+    prefix: str
+    count: int = 1
+    tagged: bool = False
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError("partitions must be at least 1")
+
+    @property
+    def partitions(self) -> tuple[Partition, ...]:
+        tagged = self.tagged or self.count > 1
+        return tuple(Partition(self.prefix, number, tagged) for number in range(self.count))
+
+    def partition(self, number: int) -> Partition:
+        if not 0 <= number < self.count:
+            raise ValueError(f"partition {number} does not exist: there are {self.count} (0..{self.count - 1})")
+        return self.partitions[number]
+
+    def workers(self, stage: str) -> str:
+        """Sorted set of the stage's live workers (score: last heartbeat, ms)."""
+        return f"{self.prefix}:workers:{stage}"
+
+    def for_source(self, source: str) -> Partition:
+        return self.partitions[partition_of(source, self.count)]
+
+    @property
+    def only(self) -> Partition:
+        """The single partition, for code and tools that run unpartitioned."""
+        if self.count != 1:
+            raise ValueError(f"the log has {self.count} partitions: name one, or iterate over them")
+        return self.partitions[0]
+
+    # The names of the single partition, as most tools and tests of an unpartitioned log use them.
+    @property
+    def raw(self) -> str:
+        return self.only.raw
+
+    @property
+    def normalized(self) -> str:
+        return self.only.normalized
+
+    @property
+    def bulletin_index(self) -> str:
+        return self.only.bulletin_index
+
+    @property
+    def heads(self) -> str:
+        return self.only.heads
+
+    def dead_letters(self, stage: str) -> str:
+        return self.only.dead_letters(stage)
+
+    def errors(self, stage: str) -> str:
+        return self.only.errors(stage)
+
+    def replay_cursor(self, name: str) -> str:
+        return self.only.replay_cursor(name)
 
 
 class Settings(BaseSettings):
@@ -53,7 +154,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("WIRELOG_REDIS_URL", "REDIS_URL"),
         description="redis://, rediss:// (TLS) or unix://; user and password in the URL.",
     )
+    redis_cluster: bool | None = Field(
+        default=None, description="Whether REDIS_URL names a Redis Cluster node; unset: asked of the server."
+    )
     stream_prefix: str = Field(default="wirelog", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    partitions: int = Field(
+        default=1, ge=1, le=1024, description="Streams per log, chosen by a stable hash of the bulletin's source."
+    )
     store_url: str = "sqlite:///.wirelog/store.db"
     cache_dir: str | None = Field(
         default=None, description="Where the gazetteer index and the actor dictionary are cached (~/.cache/wirelog)."
@@ -97,7 +204,14 @@ class Settings(BaseSettings):
     claim_idle_ms: int = Field(default=30_000, ge=10, description="A pending entry idle this long is reclaimed.")
     max_deliveries: int = Field(default=5, ge=1, description="After this many deliveries an entry is dead-lettered.")
     backoff_max_ms: int = Field(default=300_000, ge=10)
-    replica: str = Field(default="0", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    replica: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="This worker's name among its stage's workers; unset: unique per process.",
+    )
+    lease_ms: int = Field(
+        default=10_000, ge=100, description="A dead worker's partitions pass to the others after this long."
+    )
 
     log_level: str = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -110,9 +224,21 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def cluster(self) -> bool:
+        if self.redis_cluster is None:
+            from services.common.redis import is_cluster
+
+            return is_cluster(self.redis_url)
+        return self.redis_cluster
+
+    @property
     def streams(self) -> StreamNames:
-        return StreamNames(self.stream_prefix)
+        # A single partition on a cluster still needs hash tags: its atomic steps span several keys.
+        return StreamNames(self.stream_prefix, self.partitions, tagged=self.partitions > 1 or self.cluster)
 
     def consumer_name(self, service: str) -> str:
-        """Stable per replica: a restarted replica finds its own pending entries again."""
-        return f"{service}-{socket.gethostname()}-{self.replica}"
+        """Unique per process unless WIRELOG_REPLICA names it: workers started alike never share a name.
+
+        A restarted worker needs no stable name: whoever takes its partitions takes its pending entries.
+        """
+        return f"{service}-{socket.gethostname()}-{self.replica or f'{os.getpid()}-{_INSTANCE}'}"

@@ -24,6 +24,7 @@ from services.ingest.contract import PUSH_RESPONSES, push_request_body
 from services.ingest.identity import bulletin_received
 from services.ingest.limits import Limits, bulletin_problems
 from services.ingest.log_writer import RawLog
+from services.operations.partitions import check_partition_count
 from services.ingest.parsing import ParseError, Rejected, parse_body
 
 log = structlog.get_logger()
@@ -65,7 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        redis = async_client(settings.redis_url)
+        redis = async_client(settings.redis_url, settings.redis_cluster)
+        await check_partition_count(redis, settings.streams)
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
         app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
@@ -74,7 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
         await redis.aclose()
 
     app = FastAPI(title="Wirelog ingest", version="1.0.0", lifespan=lifespan)
-    log_gauges = metrics.event_log_collector(settings.redis_url, settings.streams)
+    log_gauges = metrics.event_log_collector(settings.redis_url, settings.streams, settings.redis_cluster)
     app.state.settings = settings
     app.state.access = access
 

@@ -27,9 +27,7 @@ class Backpressure:
     async def backlog(self) -> int:
         now = self.clock()
         if self._checked_at is None or now - self._checked_at >= self.ttl:
-            lag = await self.raw_log.backlog(NORMALIZE_GROUP)
-            # No group yet means nothing has read the log: all of it is backlog.
-            self._backlog = await self.raw_log.length() if lag is None else lag
+            self._backlog = await self.raw_log.backlog(NORMALIZE_GROUP)
             self._checked_at = now
         return self._backlog
 

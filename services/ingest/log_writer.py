@@ -1,7 +1,9 @@
-"""Appends accepted bulletins to wirelog:raw: the dedup check and the XADD are one atomic Lua step."""
+"""Appends accepted bulletins to the raw log: per partition, the dedup checks and the XADDs are one atomic Lua step."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -9,16 +11,24 @@ from redis.exceptions import ResponseError
 
 from schemas import BulletinReceived
 from services.common.eventlog import encode
-from services.common.settings import StreamNames
+from services.common.settings import Partition, StreamNames
 
-# KEYS[1] raw stream, KEYS[2] dedup hash; ARGV: bulletin id, event JSON.
-# Returns {entry id, 1 if new else 0}.
+# KEYS[1] raw stream, KEYS[2] dedup hash (one partition, one hash tag); ARGV: (bulletin id, event JSON) pairs.
+# Returns per bulletin {entry id, 1 if new else 0}, flattened; a bulletin twice in one call is new once.
 _APPEND_ONCE = """
-local existing = redis.call('HGET', KEYS[2], ARGV[1])
-if existing then return {existing, 0} end
-local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], id)
-return {id, 1}
+local results = {}
+for i = 1, #ARGV, 2 do
+  local id = redis.call('HGET', KEYS[2], ARGV[i])
+  local new = 0
+  if not id then
+    id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1])
+    redis.call('HSET', KEYS[2], ARGV[i], id)
+    new = 1
+  end
+  results[#results + 1] = id
+  results[#results + 1] = new
+end
+return results
 """
 
 
@@ -37,38 +47,61 @@ class RawLog:
         self._append_once = redis.register_script(_APPEND_ONCE)
 
     async def append(self, events: list[BulletinReceived]) -> list[Appended]:
-        """All in one pipeline round trip; each script call is atomic on its own."""
+        """One script call per partition, the partitions concurrently; a source's bulletins keep their order."""
         if not events:
             return []
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for event in events:
-                await self._append_once(
-                    keys=[self.streams.raw, self.streams.bulletin_index],
-                    args=[event.data.bulletin_id, encode(event)["event"]],
-                    client=pipe,
-                )
-            replies = await pipe.execute()
+        by_partition: dict[Partition, list[int]] = defaultdict(list)
+        for index, event in enumerate(events):
+            by_partition[self.streams.for_source(event.data.source)].append(index)
+        replies = await asyncio.gather(
+            *(self._append(partition, [events[i] for i in indexes]) for partition, indexes in by_partition.items())
+        )
+        entries: list[tuple[str, int]] = [("", 0)] * len(events)
+        for indexes, reply in zip(by_partition.values(), replies, strict=True):
+            for index, entry_id, new in zip(indexes, reply[::2], reply[1::2], strict=True):
+                entries[index] = (str(entry_id), int(new))
         if self.strict:
             # Answer only once the writes are on disk (Redis >= 7.2 / Valkey): local fsync, no replica needed.
-            await self.redis.execute_command("WAITAOF", 1, 0, 5000)
+            await self._wait_for_fsync(by_partition)
         return [
-            Appended(event.data.bulletin_id, str(entry_id), duplicate=not int(new))
-            for event, (entry_id, new) in zip(events, replies, strict=True)
+            Appended(event.data.bulletin_id, entry_id, duplicate=not new)
+            for event, (entry_id, new) in zip(events, entries, strict=True)
         ]
 
-    async def backlog(self, group: str) -> int | None:
-        """Entries the group has not read yet (XINFO GROUPS lag); None when the group does not exist.
+    async def _append(self, partition: Partition, events: list[BulletinReceived]) -> list:
+        args: list[str] = []
+        for event in events:
+            args += [event.data.bulletin_id, encode(event)["event"]]
+        return await self._append_once(keys=[partition.raw, partition.bulletin_index], args=args)
 
-        Redis cannot tell the lag after deletions inside the range; that counts as 0 rather than blocking ingest.
+    async def _wait_for_fsync(self, partitions: dict[Partition, list[int]]) -> None:
+        get_node = getattr(self.redis, "get_node_from_key", None)
+        if get_node is None:
+            await self.redis.execute_command("WAITAOF", 1, 0, 5000)
+            return
+        # On a cluster WAITAOF must reach each shard that took a write: routed by the partition's stream key.
+        nodes = {node.name: node for node in (get_node(partition.raw) for partition in partitions)}
+        for node in nodes.values():
+            await self.redis.execute_command("WAITAOF", 1, 0, 5000, target_nodes=node)
+
+    async def backlog(self, group: str) -> int:
+        """Entries `group` has not read yet, over all partitions (XINFO GROUPS lag).
+
+        A partition the group does not read yet counts whole; Redis cannot tell the lag after deletions inside
+        the range, which counts as 0 rather than blocking ingest.
         """
+        lags = await asyncio.gather(*(self._lag(partition.raw, group) for partition in self.streams.partitions))
+        return sum(lags)
+
+    async def _lag(self, stream: str, group: str) -> int:
         try:
-            groups = await self.redis.xinfo_groups(self.streams.raw)
+            groups = await self.redis.xinfo_groups(stream)
         except ResponseError:  # no such stream yet: nothing pushed, nothing behind
             return 0
         for info in groups:
             if info.get("name") == group:
                 return info.get("lag") or 0
-        return None
+        return await self.redis.xlen(stream)
 
     async def length(self) -> int:
-        return await self.redis.xlen(self.streams.raw)
+        return sum(await asyncio.gather(*(self.redis.xlen(p.raw) for p in self.streams.partitions)))

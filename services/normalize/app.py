@@ -1,4 +1,4 @@
-"""The normalize service: a FastStream app hosting the stage loop on wirelog:raw."""
+"""The normalize service: a FastStream app hosting a stage loop per partition of wirelog:raw."""
 
 from __future__ import annotations
 
@@ -10,34 +10,49 @@ from redis.asyncio import Redis
 
 from schemas.streams import NORMALIZE_GROUP
 from services.common import metrics
+from services.common.assignment import Assignment
 from services.common.eventlog import StageLoop
 from services.common.hosting import stage_app, stage_loop
-from services.common.settings import Settings
+from services.common.settings import Partition, Settings
 from services.normalize.normalizer import Normalizer
 from services.normalize.stage import NormalizeStage
 
 
-def build_loop(settings: Settings, redis: Redis, normalizer: Normalizer) -> StageLoop:
-    stage = NormalizeStage(redis, settings.streams, NORMALIZE_GROUP, normalizer)
+def build_loop(
+    settings: Settings,
+    redis: Redis,
+    normalizer: Normalizer,
+    partition: Partition | None = None,
+    assignment: Assignment | None = None,
+) -> StageLoop:
+    """The loop of one partition (the only one when not given): raw partition n -> normalised partition n."""
+    partition = partition or settings.streams.only
+    stage = NormalizeStage(redis, partition, NORMALIZE_GROUP, normalizer)
     return stage_loop(
-        settings, redis, stage="normalize", stream=settings.streams.raw, group=NORMALIZE_GROUP, handler=stage.handle
+        settings,
+        redis,
+        stage="normalize",
+        partition=partition,
+        group=NORMALIZE_GROUP,
+        handler=stage.handle,
+        assignment=assignment,
     )
 
 
 def create_app(settings: Settings | None = None, normalizer: Normalizer | None = None) -> FastStream:
     settings = settings or Settings()
 
-    def make_loop(redis: Redis) -> StageLoop:
+    def make_loops(redis: Redis, assignment: Assignment) -> list[StageLoop]:
         loaded = normalizer or Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
-        return build_loop(settings, redis, loaded)
+        return [build_loop(settings, redis, loaded, p, assignment) for p in settings.streams.partitions]
 
-    app = stage_app(settings, make_loop)
+    app = stage_app(settings, "normalize", make_loops)
 
     @app.on_startup
     def serve_metrics() -> None:
         # normalize has no HTTP API of its own: Prometheus scrapes a small server on its own port.
         if settings.normalize_metrics_port:
-            registry = metrics.combined_registry(metrics.event_log_collector(settings.redis_url, settings.streams))
+            registry = metrics.combined_registry(metrics.event_log_collector(settings.redis_url, settings.streams, settings.redis_cluster))
             start_http_server(settings.normalize_metrics_port, addr=settings.normalize_metrics_host, registry=registry)
 
     return app

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 
 from schemas import ItemNormalized
-from services.common.settings import StreamNames
+from services.common.settings import Partition
 
 # One call commits a whole batch. KEYS[1] input stream, KEYS[2] output stream, KEYS[3] heads hash
 # (item id -> latest event id). ARGV[1] group; then per input entry: its id ('' when replaying: nothing to ack),
@@ -44,8 +44,9 @@ Commit = tuple[str, Sequence[ItemNormalized]]  # (input entry id or '' when repl
 
 
 class NormalizedLog:
-    def __init__(self, redis: Redis, streams: StreamNames) -> None:
-        self.streams = streams
+    def __init__(self, redis: Redis, partition: Partition) -> None:
+        """Commits go from raw partition n to normalised partition n: one hash tag, one shard."""
+        self.partition = partition
         self._commit = redis.register_script(_COMMIT)
 
     async def commit(self, batch: Sequence[Commit], group: str = "") -> list[tuple[int, int]]:
@@ -57,5 +58,5 @@ class NormalizedLog:
             args += [entry_id, len(events)]
             for event in events:
                 args += [event.data.item_id, event.id, event.model_dump_json()]
-        reply = await self._commit(keys=[self.streams.raw, self.streams.normalized, self.streams.heads], args=args)
+        reply = await self._commit(keys=[self.partition.raw, self.partition.normalized, self.partition.heads], args=args)
         return list(zip(reply[::2], reply[1::2], strict=True))

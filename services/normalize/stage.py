@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from schemas import BulletinReceived, ItemNormalized
 from services.common.eventlog import Entry, Failures, decode_event
-from services.common.settings import StreamNames
+from services.common.settings import Partition
 from services.normalize.log_writer import NormalizedLog
 from services.normalize.normalizer import Normalizer
 
@@ -30,13 +30,13 @@ def normalize_entry(entry: Entry, normalizer: Normalizer, clock: Clock) -> list[
 
 class NormalizeStage:
     def __init__(
-        self, redis: Redis, streams: StreamNames, group: str, normalizer: Normalizer, clock: Clock | None = None
+        self, redis: Redis, partition: Partition, group: str, normalizer: Normalizer, clock: Clock | None = None
     ) -> None:
         self.redis = redis
         self.group = group
         self.normalizer = normalizer
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.output = NormalizedLog(redis, streams)
+        self.output = NormalizedLog(redis, partition)
 
     async def handle(self, entries: list[Entry]) -> Failures:
         failures: Failures = {}

@@ -18,9 +18,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     from services.operations.status import log_status
 
     async def go() -> dict:
-        redis = async_client(Settings().redis_url)
+        settings = Settings()
+        redis = async_client(settings.redis_url, settings.redis_cluster)
         try:
-            return await log_status(redis, Settings().streams)
+            return await log_status(redis, settings.streams)
         finally:
             await redis.aclose()
 
@@ -33,7 +34,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         for group in info["groups"]:
             print(f"  group {group['name']}: lag {group['lag']}, pending {group['pending']}, consumers {group['consumers']}")
     for stage, count in status["dead_letters"].items():
-        print(f"dead letters {stage}: {count}")
+        by_partition = status["dead_letters_by_partition"][stage]
+        print(f"dead letters {stage}: {count}" + (f" (per partition {by_partition})" if len(by_partition) > 1 else ""))
     return 0
 
 
@@ -41,9 +43,24 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     from services.operations import dead_letters
 
     async def go() -> int:
-        redis = async_client(Settings().redis_url)
+        settings = Settings()
+        redis = async_client(settings.redis_url, settings.redis_cluster)
         try:
-            return await dead_letters.command(redis, Settings().streams, args)
+            return await dead_letters.command(redis, settings.streams, args)
+        finally:
+            await redis.aclose()
+
+    return _run(go())
+
+
+def cmd_partitions(args: argparse.Namespace) -> int:
+    from services.operations import partitions
+
+    async def go() -> int:
+        settings = Settings()
+        redis = async_client(settings.redis_url, settings.redis_cluster)
+        try:
+            return await partitions.command(redis, settings, args)
         finally:
             await redis.aclose()
 
@@ -63,11 +80,18 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
 
     dlq = sub.add_parser("dlq", help="inspect and re-drive dead letters")
     dlq.add_argument("action", choices=["list", "show", "retry", "purge"])
-    dlq.add_argument("ids", nargs="*", help="dead-letter entry ids (retry/purge: all when none given with --all)")
+    dlq.add_argument(
+        "ids", nargs="*", help="dead-letter ids as listed, PARTITION/ID or ID (retry/purge: all when none given with --all)"
+    )
     dlq.add_argument("--stage", choices=["normalize", "store"], default="normalize")
     dlq.add_argument("--all", action="store_true", help="retry or purge every dead letter of the stage")
     dlq.add_argument("--count", type=int, default=50)
     dlq.set_defaults(func=cmd_dlq)
+
+    parts = sub.add_parser("partitions", help="the log's partition count; grow it on a drained log")
+    parts.add_argument("action", choices=["show", "grow"])
+    parts.add_argument("--to", type=int, help="grow: the new partition count")
+    parts.set_defaults(func=cmd_partitions)
 
     replay = sub.add_parser("replay", help="re-run a stage from the event log")
     replay.add_argument("stage", choices=["normalize", "store"])
@@ -76,4 +100,7 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--rebuild", action="store_true", help="store: rebuild the read model into fresh tables")
     replay.add_argument("--resume", action="store_true", help="continue an interrupted replay from its checkpoint")
     replay.add_argument("--batch", type=int, default=500)
+    replay.add_argument(
+        "--partition", type=int, action="append", help="normalize: only this partition (repeatable; default: all)"
+    )
     replay.set_defaults(func=cmd_replay)

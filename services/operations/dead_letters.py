@@ -8,7 +8,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.common.settings import StreamNames
+from services.common.settings import Partition, StreamNames
 
 # KEYS[1] dead-letter stream, KEYS[2] the stream to re-drive into; ARGV[1] dead-letter id.
 # Re-adds the original event and removes the dead letter in one atomic step.
@@ -24,48 +24,92 @@ return id
 """
 
 
-def source_stream(streams: StreamNames, stage: str) -> str:
-    return streams.raw if stage == "normalize" else streams.normalized
+def source_stream(partition: Partition, stage: str) -> str:
+    return partition.stream(stage)
+
+
+def label(streams: StreamNames, partition: Partition, entry_id: str) -> str:
+    """How a dead letter is named to operators: its id, prefixed by its partition when there are several."""
+    return f"{partition.number}/{entry_id}" if len(streams.partitions) > 1 else entry_id
+
+
+def locate(streams: StreamNames, ref: str) -> list[tuple[Partition, str]]:
+    """Where a dead letter named `ref` may be: 'P/ID' in partition P, a bare ID in any partition."""
+    if "/" in ref:
+        number, _, entry_id = ref.partition("/")
+        if not number.isdigit():
+            raise ValueError(f"{ref!r}: expected PARTITION/ID")
+        return [(streams.partition(int(number)), entry_id)]
+    return [(partition, ref) for partition in streams.partitions]
+
+
+def _order(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 async def list_dead_letters(redis: Redis, streams: StreamNames, stage: str, count: int = 50) -> list[dict[str, Any]]:
-    entries = await redis.xrange(streams.dead_letters(stage), count=count)
-    return [{"id": entry_id, **{k: v for k, v in fields.items() if k != "event"}} for entry_id, fields in entries]
+    """The oldest `count` dead letters of the stage over all partitions, oldest first."""
+    found = []
+    for partition in streams.partitions:
+        for entry_id, fields in await redis.xrange(partition.dead_letters(stage), count=count):
+            details = {k: v for k, v in fields.items() if k != "event"}
+            found.append((_order(entry_id), {"id": label(streams, partition, entry_id), "partition": partition.number, **details}))
+    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])[:count]]
 
 
-async def show_dead_letter(redis: Redis, streams: StreamNames, stage: str, entry_id: str) -> dict[str, Any] | None:
-    entries = await redis.xrange(streams.dead_letters(stage), entry_id, entry_id)
-    if not entries:
-        return None
-    fields = dict(entries[0][1])
-    try:
-        fields["event"] = json.loads(fields.get("event") or "null")
-    except json.JSONDecodeError:
-        pass
-    return {"id": entries[0][0], **fields}
+async def show_dead_letter(redis: Redis, streams: StreamNames, stage: str, ref: str) -> dict[str, Any] | None:
+    for partition, entry_id in locate(streams, ref):
+        entries = await redis.xrange(partition.dead_letters(stage), entry_id, entry_id)
+        if entries:
+            fields = dict(entries[0][1])
+            try:
+                fields["event"] = json.loads(fields.get("event") or "null")
+            except json.JSONDecodeError:
+                pass
+            return {"id": label(streams, partition, entries[0][0]), "partition": partition.number, **fields}
+    return None
 
 
-async def retry_dead_letters(redis: Redis, streams: StreamNames, stage: str, ids: list[str]) -> dict[str, str | None]:
+async def retry_dead_letters(redis: Redis, streams: StreamNames, stage: str, refs: list[str]) -> dict[str, str | None]:
+    """Re-drive each named dead letter (all when none are named) into the stream of its own partition."""
     script = redis.register_script(_RETRY)
-    if not ids:
-        ids = [entry_id for entry_id, _ in await redis.xrange(streams.dead_letters(stage))]
-    return {
-        entry_id: await script(keys=[streams.dead_letters(stage), source_stream(streams, stage)], args=[entry_id])
-        for entry_id in ids
-    }
+    if not refs:
+        refs = [
+            label(streams, partition, entry_id)
+            for partition in streams.partitions
+            for entry_id, _ in await redis.xrange(partition.dead_letters(stage))
+        ]
+    results: dict[str, str | None] = {}
+    for ref in refs:
+        results[ref] = None
+        for partition, entry_id in locate(streams, ref):
+            keys = [partition.dead_letters(stage), source_stream(partition, stage)]
+            if new_id := await script(keys=keys, args=[entry_id]):
+                results[ref] = new_id
+                break
+    return results
 
 
-async def purge_dead_letters(redis: Redis, streams: StreamNames, stage: str, ids: list[str]) -> int:
-    if ids:
-        return await redis.xdel(streams.dead_letters(stage), *ids)
-    count = await redis.xlen(streams.dead_letters(stage))
-    await redis.delete(streams.dead_letters(stage))
+async def purge_dead_letters(redis: Redis, streams: StreamNames, stage: str, refs: list[str]) -> int:
+    if refs:
+        return sum([await redis.xdel(p.dead_letters(stage), entry_id) for ref in refs for p, entry_id in locate(streams, ref)])
+    count = 0
+    for partition in streams.partitions:
+        count += await redis.xlen(partition.dead_letters(stage))
+        await redis.delete(partition.dead_letters(stage))
     return count
 
 
 async def command(redis: Redis, streams: StreamNames, args: argparse.Namespace) -> int:
     if args.action in ("retry", "purge") and not args.ids and not args.all:
         print(f"dlq {args.action}: name dead-letter ids, or --all")
+        return 2
+    try:
+        for ref in args.ids:
+            locate(streams, ref)
+    except ValueError as exc:
+        print(f"dlq {args.action}: {exc}")
         return 2
     if args.action == "list":
         for entry in await list_dead_letters(redis, streams, args.stage, args.count):

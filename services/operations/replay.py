@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from services.common.eventlog import Entry, PermanentError
 from services.common.redis import async_client, sync_client
-from services.common.settings import Settings
+from services.common.settings import Partition, Settings
 
 
 _STREAM_ID = re.compile(r"^\(?\d+(-\d+)?$")
@@ -53,54 +53,74 @@ def progress(total: int, unit: str) -> tqdm:
     return tqdm(total=total or None, unit=unit, dynamic_ncols=True, mininterval=0.5)
 
 
-async def replay_normalize(settings: Settings, start: str, end: str, batch: int, resume: bool) -> Counter:
-    from services.normalize.log_writer import NormalizedLog
-    from services.normalize.normalizer import Normalizer
-    from services.normalize.stage import normalize_entry
-
+def chosen_partitions(settings: Settings, numbers: list[int] | None) -> list[Partition]:
+    """The partitions a replay covers: the ones named, else all."""
     streams = settings.streams
-    redis = async_client(settings.redis_url)
+    return [streams.partition(n) for n in numbers] if numbers else list(streams.partitions)
+
+
+async def replay_normalize(
+    settings: Settings, start: str, end: str, batch: int, resume: bool, partitions: list[int] | None = None
+) -> Counter:
+    """Each partition in turn: raw partition n is re-normalised into normalised partition n, which keeps the
+    per-source order (a source lives in one partition); partitions are independent, so no global order is needed."""
+    from services.normalize.normalizer import Normalizer
+
+    redis = async_client(settings.redis_url, settings.redis_cluster)
     try:
-        checkpoint = streams.replay_cursor("normalize")
-        if resume and (saved := await redis.get(checkpoint)):
-            start = "(" + saved
         normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
-        output = NormalizedLog(redis, streams)
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
-        counts: Counter = Counter()
-        total = await redis.xlen(streams.raw) if (start, end) == ("-", "+") else 0
+        chosen = chosen_partitions(settings, partitions)
+        everything = (start, end) == ("-", "+")
+        total = sum([await redis.xlen(partition.raw) for partition in chosen]) if everything else 0
         bar = progress(total, "bulletin")
-        cursor = start
-        while rows := await redis.xrange(streams.raw, cursor, end, count=batch):
-            commits = []
-            for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
-                try:
-                    commits.append(("", normalize_entry(entry, normalizer, clock)))
-                except PermanentError:
-                    counts["failed"] += 1
-            for written, unchanged in await output.commit(commits):
-                counts["written"] += written
-                counts["unchanged"] += unchanged
-            counts["read"] += len(rows)
-            await redis.set(checkpoint, rows[-1][0])
-            bar.update(len(rows))
-            cursor = "(" + rows[-1][0]
+        counts: Counter = Counter()
+        for partition in chosen:
+            counts += await _replay_partition(redis, partition, normalizer, start, end, batch, resume, bar)
         bar.close()
-        await redis.delete(checkpoint)
         return counts
     finally:
         await redis.aclose()
 
 
+async def _replay_partition(redis, partition: Partition, normalizer, start: str, end: str, batch: int, resume: bool, bar) -> Counter:  # noqa: ANN001, E501
+    from services.normalize.log_writer import NormalizedLog
+    from services.normalize.stage import normalize_entry
+
+    checkpoint = partition.replay_cursor("normalize")
+    if resume and (saved := await redis.get(checkpoint)):
+        start = "(" + saved
+    output = NormalizedLog(redis, partition)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+    counts: Counter = Counter()
+    cursor = start
+    while rows := await redis.xrange(partition.raw, cursor, end, count=batch):
+        commits = []
+        for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
+            try:
+                commits.append(("", normalize_entry(entry, normalizer, clock)))
+            except PermanentError:
+                counts["failed"] += 1
+        for written, unchanged in await output.commit(commits):
+            counts["written"] += written
+            counts["unchanged"] += unchanged
+        counts["read"] += len(rows)
+        await redis.set(checkpoint, rows[-1][0])
+        bar.update(len(rows))
+        cursor = "(" + rows[-1][0]
+    await redis.delete(checkpoint)
+    return counts
+
+
 def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
+    """Every partition into one fresh generation; each stream resumes from its own position. Items never span
+    partitions, so the partitions are loaded one after the other and need no global order."""
     from services.store.database import Database
     from services.store.stage import stored_form
 
-    stream = settings.streams.normalized
-    redis = sync_client(settings.redis_url)
+    streams = [partition.normalized for partition in settings.streams.partitions]
+    redis = sync_client(settings.redis_url, settings.redis_cluster)
     db = Database(settings.store_url)
     generation = db.start_rebuild(resume=resume)
-    position = db.position(stream, generation)
     counts: Counter = Counter()
 
     def decode(entries: list[Entry]) -> list:
@@ -112,26 +132,31 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
                 counts["failed"] += 1
         return decoded
 
-    def apply(conn, entries: list[Entry]) -> None:  # noqa: ANN001
+    def apply(conn, entries: list[Entry], stream: str) -> None:  # noqa: ANN001
         applied = db.apply(conn, generation, decode(entries), stream)
         counts["read"] += len(entries)
         counts["written"] += applied.written
         counts["unchanged"] += applied.unchanged + applied.stale
 
-    bar = progress(redis.xlen(stream), "event")
-    if position:
-        bar.update(db.applied_count(stream, generation))
-    start = "(" + position if position else "-"
-    for entries in read_range(redis, stream, start, "+", batch):
-        with db.writer.begin() as conn:
-            apply(conn, entries)
-        bar.update(len(entries))
-        start = "(" + entries[-1].id
+    bar = progress(sum(redis.xlen(stream) for stream in streams), "event")
+    starts: dict[str, str] = {}
+    for stream in streams:
+        position = db.position(stream, generation)
+        if position:
+            bar.update(db.applied_count(stream, generation))
+        start = "(" + position if position else "-"
+        for entries in read_range(redis, stream, start, "+", batch):
+            with db.writer.begin() as conn:
+                apply(conn, entries, stream)
+            bar.update(len(entries))
+            start = "(" + entries[-1].id
+        starts[stream] = start
 
     def tail(conn) -> None:  # noqa: ANN001
-        for entries in read_range(redis, stream, start, "+", batch):
-            apply(conn, entries)
-            bar.update(len(entries))
+        for stream, start in starts.items():
+            for entries in read_range(redis, stream, start, "+", batch):
+                apply(conn, entries, stream)
+                bar.update(len(entries))
 
     db.finish_rebuild(generation, tail)
     bar.close()
@@ -142,7 +167,7 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     if args.stage == "normalize":
         bounds = stream_bound(args.start), stream_bound(args.end, end=True)
-        counts = asyncio.run(replay_normalize(settings, *bounds, args.batch, args.resume))
+        counts = asyncio.run(replay_normalize(settings, *bounds, args.batch, args.resume, args.partition))
     elif args.rebuild:
         counts = rebuild_store(settings, args.batch, args.resume)
     else:

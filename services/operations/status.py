@@ -1,4 +1,4 @@
-"""`wirelog status`: length, ends, group lag and pending of every stream of the log, and dead-letter counts."""
+"""`wirelog status`: length, ends, group lag and pending of every stream of every partition, and dead letters."""
 
 from __future__ import annotations
 
@@ -30,7 +30,12 @@ async def stream_info(redis: Redis, stream: str) -> dict[str, Any]:
 
 
 async def log_status(redis: Redis, streams: StreamNames) -> dict[str, Any]:
+    """Every stream of every partition, and dead letters per stage (in all and per partition)."""
+    names = [name for part in streams.partitions for name in (part.raw, part.normalized)]
+    dead = {stage: [await redis.xlen(part.dead_letters(stage)) for part in streams.partitions] for stage in STAGES}
     return {
-        "streams": {name: await stream_info(redis, name) for name in (streams.raw, streams.normalized)},
-        "dead_letters": {stage: await redis.xlen(streams.dead_letters(stage)) for stage in STAGES},
+        "partitions": len(streams.partitions),
+        "streams": {name: await stream_info(redis, name) for name in names},
+        "dead_letters": {stage: sum(counts) for stage, counts in dead.items()},
+        "dead_letters_by_partition": dead,
     }

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from schemas.streams import STORE_GROUP
 from services.common.eventlog import StageLoop
 from services.common import metrics
+from services.common.assignment import Assignment
 from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Settings
 from services.store.api import query_routes
@@ -24,13 +25,21 @@ from services.store.stage import StoreStage
 
 
 def create_stage_app(settings: Settings, db: Database) -> FastStream:
-    streams = settings.streams
+    def make_loops(redis: Redis, assignment: Assignment) -> list[StageLoop]:
+        return [
+            stage_loop(
+                settings,
+                redis,
+                stage="store",
+                partition=partition,
+                group=STORE_GROUP,
+                handler=StoreStage(redis, db, partition.normalized, STORE_GROUP).handle,
+                assignment=assignment,
+            )
+            for partition in settings.streams.partitions
+        ]
 
-    def make_loop(redis: Redis) -> StageLoop:
-        handler = StoreStage(redis, db, streams.normalized, STORE_GROUP).handle
-        return stage_loop(settings, redis, stage="store", stream=streams.normalized, group=STORE_GROUP, handler=handler)
-
-    return stage_app(settings, make_loop)
+    return stage_app(settings, "store", make_loops)
 
 
 def create_app(settings: Settings | None = None, consume: bool = True) -> FastAPI:
@@ -40,7 +49,7 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     stage_app = create_stage_app(settings, db) if consume else None
 
     collectors = (
-        metrics.event_log_collector(settings.redis_url, settings.streams),
+        metrics.event_log_collector(settings.redis_url, settings.streams, settings.redis_cluster),
         metrics.StoreCollector(lambda: count_items(db)),
     )
 

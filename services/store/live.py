@@ -7,6 +7,9 @@ the same filters as GET /v1/events. An entry the store ignored (a stale or repea
 has no row of its own and is passed over. Each SSE id is the entry's stream id: a reconnecting EventSource
 sends it back as Last-Event-ID and resumes right after it; a first connection may pass `after` (the `position`
 of GET /v1/overview) to continue from a snapshot, else it starts at the current position.
+
+With several partitions a position is one stream id per partition, joined by commas in partition order; items
+come in log order within a partition, and the partitions are interleaved batch by batch.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from services.common.auth import ACCESS_RESPONSES, require
 from services.common.redis import async_client
+from services.common.settings import Settings
 from services.store.database import Database
 from services.store.filters import event_filters
 from services.store.queries import EventFilters, _filtered, row_view
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+POSITION_CHARS = 41 * 64  # a stream id per partition, up to 64 partitions
 POLL_SECONDS = 0.25
 BATCH = 500
 
@@ -35,6 +40,21 @@ BATCH = 500
 def _key(stream_id: str) -> tuple[int, int]:
     ms, _, seq = stream_id.partition("-")
     return int(ms), int(seq or 0)
+
+
+def parse_position(value: str, partitions: int) -> list[str]:
+    """A position as sent by the API: one stream id per partition, comma-joined; ValueError when it is not."""
+    ids = value.split(",")
+    if len(ids) != partitions or not all(STREAM_ID.match(stream_id) for stream_id in ids):
+        raise ValueError(f"expected {partitions} stream id(s) joined by commas")
+    return ids
+
+
+def format_position(ids: list[str | None]) -> str | None:
+    """The inverse of parse_position; None while nothing is stored on a single partition, as before partitions."""
+    if len(ids) == 1:
+        return ids[0]
+    return ",".join(stream_id or "0-0" for stream_id in ids)
 
 
 def stored_rows(db: Database, filters: EventFilters, entries: list[tuple[str, str]]) -> list[tuple[str, dict]]:
@@ -50,23 +70,28 @@ def stored_rows(db: Database, filters: EventFilters, entries: list[tuple[str, st
 
 
 async def follow(
-    redis: Redis, db: Database, stream: str, filters: EventFilters, after: str | None, poll: float = POLL_SECONDS
+    redis: Redis, db: Database, streams: list[str], filters: EventFilters, after: list[str] | None, poll: float = POLL_SECONDS
 ) -> AsyncIterator[tuple[str, dict]]:
-    """Yields (stream id, item) for every item the store commits after `after`, in log order, forever."""
-    last = after or await asyncio.to_thread(db.position, stream) or "0-0"
+    """Yields (position, item) for every item the store commits after `after`, in log order per partition, forever."""
+    last = list(after) if after else [await asyncio.to_thread(db.position, stream) or "0-0" for stream in streams]
     while True:
-        position = await asyncio.to_thread(db.position, stream)
-        if position is None or _key(position) <= _key(last):
+        moved = False
+        for index, stream in enumerate(streams):
+            position = await asyncio.to_thread(db.position, stream)
+            if position is None or _key(position) <= _key(last[index]):
+                continue
+            moved = True
+            entries = await redis.xrange(stream, min=f"({last[index]}", max=position, count=BATCH)
+            if not entries:  # the log was trimmed or replaced under us: nothing between, catch up
+                last[index] = position
+                continue
+            event_ids = [(json.loads(fields["event"])["id"], entry_id) for entry_id, fields in entries]
+            for stream_id, item in await asyncio.to_thread(stored_rows, db, filters, event_ids):
+                last[index] = stream_id
+                yield format_position(last), item
+            last[index] = entries[-1][0]
+        if not moved:
             await asyncio.sleep(poll)
-            continue
-        entries = await redis.xrange(stream, min=f"({last}", max=position, count=BATCH)
-        if not entries:  # the log was trimmed or replaced under us: nothing between, catch up
-            last = position
-            continue
-        event_ids = [(json.loads(fields["event"])["id"], entry_id) for entry_id, fields in entries]
-        for pair in await asyncio.to_thread(stored_rows, db, filters, event_ids):
-            yield pair
-        last = entries[-1][0]
 
 
 def live_routes() -> APIRouter:
@@ -76,32 +101,36 @@ def live_routes() -> APIRouter:
         "/v1/events/stream",
         response_class=EventSourceResponse,
         dependencies=[require("read")],
-        responses={**ACCESS_RESPONSES, 400: {"description": "Last-Event-ID or `after` is not a stream id."}},
+        responses={**ACCESS_RESPONSES, 400: {"description": "Last-Event-ID or `after` is not a position."}},
     )
     async def stream(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],
-        after: Annotated[str | None, Query(max_length=41, description="Stream id to start after.")] = None,
-        last_event_id: Annotated[str | None, Header(max_length=41)] = None,
+        after: Annotated[
+            str | None, Query(max_length=POSITION_CHARS, description="Position (an SSE id, or overview's) to start after.")
+        ] = None,
+        last_event_id: Annotated[str | None, Header(max_length=POSITION_CHARS)] = None,
     ) -> EventSourceResponse:
+        settings = request.app.state.settings
+        streams = [partition.normalized for partition in settings.streams.partitions]
         # The browser's Last-Event-ID on a reconnect is newer than the `after` still in the URL.
         start = last_event_id or after
-        if start is not None and not STREAM_ID.match(start):
-            raise HTTPException(status_code=400, detail={"field": "Last-Event-ID", "reason": "not a stream id"})
-        settings = request.app.state.settings
-        return EventSourceResponse(
-            _events(settings.redis_url, request.app.state.db, settings.streams.normalized, filters, start), ping=15
-        )
+        try:
+            position = parse_position(start, len(streams)) if start is not None else None
+        except ValueError as exc:
+            field = "Last-Event-ID" if last_event_id else "after"
+            raise HTTPException(status_code=400, detail={"field": field, "reason": str(exc)}) from exc
+        return EventSourceResponse(_events(settings, request.app.state.db, streams, filters, position), ping=15)
 
     return router
 
 
 async def _events(
-    redis_url: str, db: Database, stream: str, filters: EventFilters, after: str | None
+    settings: Settings, db: Database, streams: list[str], filters: EventFilters, after: list[str] | None
 ) -> AsyncIterator[ServerSentEvent]:
-    redis = async_client(redis_url)
+    redis = async_client(settings.redis_url, settings.redis_cluster)
     try:
-        async for stream_id, item in follow(redis, db, stream, filters, after):
-            yield ServerSentEvent(data=json.dumps(item, ensure_ascii=False), id=stream_id, event="item")
+        async for position, item in follow(redis, db, streams, filters, after):
+            yield ServerSentEvent(data=json.dumps(item, ensure_ascii=False), id=position, event="item")
     finally:
         await redis.aclose()

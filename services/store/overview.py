@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_
 
 from services.store.database import Database
+from services.store.live import format_position
 from services.store.queries import EventFilters, _filtered, decode_cursor, encode_cursor, row_view
 
 
-def overview(db: Database, filters: EventFilters, stream: str, latest: int, cursor: str | None) -> dict[str, Any]:
+def overview(db: Database, filters: EventFilters, streams: list[str], latest: int, cursor: str | None) -> dict[str, Any]:
     """Counts per place and per day, the newest items, and the stored stream position they were read at.
 
     All in one read transaction, so `position` is exactly where a live stream must resume to miss nothing.
@@ -20,7 +21,8 @@ def overview(db: Database, filters: EventFilters, stream: str, latest: int, curs
         tables = db.live_tables(conn)
         matching = _filtered(tables, filters).subquery()
         positions = tables["positions"]
-        position = conn.execute(select(positions.c.last_id).where(positions.c.stream == stream)).scalar()
+        stored = dict(conn.execute(select(positions.c.stream, positions.c.last_id).where(positions.c.stream.in_(streams))).all())
+        position = format_position([stored.get(stream) for stream in streams])
         total = conn.execute(select(func.count()).select_from(matching)).scalar_one()
         places = _places(conn, tables["items"], matching)
         days, spread = _days(conn, matching)

@@ -49,9 +49,9 @@ def web_routes() -> APIRouter:
         cursor: Annotated[str | None, Query(max_length=1000)] = None,
     ) -> dict[str, Any]:
         """Places with item counts, items per event day and the newest items, for the same filters as /v1/events."""
-        stream = request.app.state.settings.streams.normalized
+        streams = [partition.normalized for partition in request.app.state.settings.streams.partitions]
         try:
-            return overview(request.app.state.db, filters, stream, limit, cursor)
+            return overview(request.app.state.db, filters, streams, limit, cursor)
         except BadCursor as exc:
             raise HTTPException(status_code=400, detail={"field": "cursor", "reason": str(exc)}) from exc
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
-import redis as redis_py
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +16,8 @@ SCHEMA = Path(__file__).parents[2] / "schemas" / "json" / "item_normalized.v1.sc
 ASYNCAPI = Path(__file__).parents[2] / "schemas" / "asyncapi.json"
 
 
-def test_pushed_bulletin_is_queryable_once_however_often_it_is_pushed(pipeline):
+def test_pushed_bulletin_is_queryable_once_however_often_it_is_pushed(any_pipeline):
+    pipeline = any_pipeline
     first = pipeline.push("bulletin-2024-06-13.txt")
     assert first.status_code == 202
     bulletin_id = first.json()["bulletin_ids"][0]
@@ -35,7 +35,8 @@ def test_pushed_bulletin_is_queryable_once_however_often_it_is_pushed(pipeline):
     assert bulletin["source"] == "e2e-desk" and len(bulletin["items"]) == 7
 
 
-def test_a_bulletin_pushed_while_normalize_is_down_appears_after_it_restarts(pipeline):
+def test_a_bulletin_pushed_while_normalize_is_down_appears_after_it_restarts(any_pipeline):
+    pipeline = any_pipeline
     pipeline.push("bulletin-2024-06-13.txt")
     pipeline.wait_for_events(7)
     pipeline.stop("normalize")
@@ -46,11 +47,12 @@ def test_a_bulletin_pushed_while_normalize_is_down_appears_after_it_restarts(pip
     assert len(pipeline.wait_for_events(3, bulletin=later)) == 3
 
 
-def test_a_plain_redis_client_reads_events_that_match_the_published_schema(pipeline, redis_url):
+def test_a_plain_redis_client_reads_events_that_match_the_published_schema(any_pipeline):
+    pipeline = any_pipeline
     pipeline.push("bulletin-2024-06-14.txt")
     pipeline.wait_for_events(3)
-    client = redis_py.Redis.from_url(redis_url, decode_responses=True)
-    stream = f"{pipeline.prefix}:normalized"
+    client = pipeline.client()
+    stream = pipeline.streams.for_source("e2e-desk").normalized
     client.xgroup_create(stream, "downstream-analytics", id="0")
     reply = client.xreadgroup("downstream-analytics", "reader-1", {stream: ">"}, count=100)
     entries = reply[0][1]
@@ -66,7 +68,8 @@ def test_a_plain_redis_client_reads_events_that_match_the_published_schema(pipel
     assert client.xpending(stream, "downstream-analytics")["pending"] == 0
 
 
-def test_wirelog_push_sends_a_directory_and_summarises(pipeline):
+def test_wirelog_push_sends_a_directory_and_summarises(any_pipeline):
+    pipeline = any_pipeline
     fixtures = Path(__file__).parents[1] / "fixtures" / "bulletins"
     command = [sys.executable, "-m", "services.cli", "push", str(fixtures), "--url", f"http://127.0.0.1:{pipeline.ingest_port}"]
     first = subprocess.run(command, capture_output=True, text=True, env=pipeline.env, timeout=60)
@@ -78,4 +81,5 @@ def test_wirelog_push_sends_a_directory_and_summarises(pipeline):
         [sys.executable, "-m", "services.cli", "status", "--json"], capture_output=True, text=True, env=pipeline.env
     )
     streams = json.loads(status.stdout)["streams"]
-    assert streams[f"{pipeline.prefix}:raw"]["length"] == 2
+    assert sum(streams[partition.raw]["length"] for partition in pipeline.streams.partitions) == 2
+    assert set(streams) == {name for p in pipeline.streams.partitions for name in (p.raw, p.normalized)}

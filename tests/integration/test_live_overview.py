@@ -34,7 +34,7 @@ ALL = ["bulletin-2022-03-31.txt", "bulletin-2022-04-02.txt", "bulletin-2022-04-0
 def test_places_carry_counts_coordinates_and_their_latest_day(store_url, normalizer):
     db = Database(store_url)
     events = stored(db, normalizer, ALL)
-    view = overview(db, EventFilters(), STREAM, latest=0, cursor=None)
+    view = overview(db, EventFilters(), [STREAM], latest=0, cursor=None)
     places = {place["name"]: place for place in view["places"]}
     assert set(SEED_PLACES) <= set(places)
     located = [event.data for event in events if event.data.event_location]
@@ -50,7 +50,7 @@ def test_places_carry_counts_coordinates_and_their_latest_day(store_url, normali
 def test_days_count_items_by_event_day(store_url, normalizer):
     db = Database(store_url)
     events = stored(db, normalizer, ALL)
-    view = overview(db, EventFilters(), STREAM, latest=0, cursor=None)
+    view = overview(db, EventFilters(), [STREAM], latest=0, cursor=None)
     expected: dict[str, int] = {}
     for event in events:
         expected[event.data.event_date.value] = expected.get(event.data.event_date.value, 0) + 1
@@ -62,12 +62,12 @@ def test_days_count_items_by_event_day(store_url, normalizer):
 def test_filters_narrow_every_part_alike(store_url, normalizer):
     db = Database(store_url)
     events = stored(db, normalizer, ALL)
-    view = overview(db, EventFilters(place="Mariupol"), STREAM, latest=50, cursor=None)
+    view = overview(db, EventFilters(place="Mariupol"), [STREAM], latest=50, cursor=None)
     mentioning = [event.data.item_id for event in events if any(p.name == "Mariupol" for p in event.data.places)]
     assert view["total"] == len(mentioning) >= 1
     assert sorted(item["item_id"] for item in view["items"]) == sorted(mentioning)
     assert "Kyiv" not in {place["name"] for place in view["places"]}
-    april = overview(db, EventFilters(date_from=date(2022, 4, 1)), STREAM, latest=50, cursor=None)
+    april = overview(db, EventFilters(date_from=date(2022, 4, 1)), [STREAM], latest=50, cursor=None)
     in_april = [event for event in events if event.data.event_date.value >= "2022-04-01"]
     assert all(day["date"] >= "2022-04-01" for day in april["days"]) and april["total"] == len(in_april)
 
@@ -75,12 +75,12 @@ def test_filters_narrow_every_part_alike(store_url, normalizer):
 def test_newest_bulletins_come_first_and_the_cursor_pages_through_the_rest(store_url, normalizer):
     db = Database(store_url)
     stored(db, normalizer, ALL)
-    first = overview(db, EventFilters(), STREAM, latest=4, cursor=None)
+    first = overview(db, EventFilters(), [STREAM], latest=4, cursor=None)
     assert [item["reference_date"] for item in first["items"]] == ["2022-04-03"] * 3 + ["2022-04-02"]
     assert [item["position"] for item in first["items"]] == [0, 1, 2, 0]
     seen, cursor = list(first["items"]), first["next_cursor"]
     while cursor:
-        page = overview(db, EventFilters(), STREAM, latest=4, cursor=cursor)
+        page = overview(db, EventFilters(), [STREAM], latest=4, cursor=cursor)
         seen, cursor = seen + page["items"], page["next_cursor"]
     assert len(seen) == 13 and len({item["item_id"] for item in seen}) == 13
     assert [item["reference_date"] for item in seen] == sorted((item["reference_date"] for item in seen), reverse=True)

@@ -56,7 +56,7 @@ async def test_items_are_sent_once_stored_in_log_order_under_their_stream_ids(st
     db, stream = Database(store_settings.store_url), store_settings.streams.normalized
     events = normalized(normalizer, "bulletin-2022-03-31.txt")
     ids = await logged(redis, stream, events)
-    async with collecting(follow(redis, db, stream, EventFilters(), after=None, poll=0.02)) as received:
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=None, poll=0.02)) as received:
         await asyncio.sleep(0.3)
         assert received == []  # in the log, not yet in the read model: nothing to send
         db.apply_batch(list(zip(ids, events)), stream)
@@ -72,7 +72,7 @@ async def test_a_reconnect_resumes_right_after_the_last_event_id(store_settings,
     events = normalized(normalizer, "bulletin-2022-03-31.txt") + normalized(normalizer, "bulletin-2022-04-02.txt")
     ids = await logged(redis, stream, events)
     db.apply_batch(list(zip(ids, events)), stream)
-    async with collecting(follow(redis, db, stream, EventFilters(), after=ids[6], poll=0.02)) as received:
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=[ids[6]], poll=0.02)) as received:
         await wait_until(lambda: has(received, 3))
         await asyncio.sleep(0.2)
     assert [stream_id for stream_id, _ in received] == ids[7:]
@@ -82,7 +82,7 @@ async def test_a_first_connection_starts_at_the_stored_position(store_settings, 
     db, stream = Database(store_settings.store_url), store_settings.streams.normalized
     old, new = normalized(normalizer, "bulletin-2022-03-31.txt"), normalized(normalizer, "bulletin-2022-04-03.txt")
     db.apply_batch(list(zip(await logged(redis, stream, old), old)), stream)
-    async with collecting(follow(redis, db, stream, EventFilters(), after=None, poll=0.02)) as received:
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=None, poll=0.02)) as received:
         await asyncio.sleep(0.2)
         new_ids = await logged(redis, stream, new)
         db.apply_batch(list(zip(new_ids, new)), stream)
@@ -95,7 +95,7 @@ async def test_the_filters_are_those_of_the_query_api(store_settings, redis, nor
     db, stream = Database(store_settings.store_url), store_settings.streams.normalized
     events = normalized(normalizer, "bulletin-2022-03-31.txt") + normalized(normalizer, "bulletin-2022-04-02.txt")
     filters = EventFilters(place="kyiv")
-    async with collecting(follow(redis, db, stream, filters, after="0-0", poll=0.02)) as received:
+    async with collecting(follow(redis, db, [stream], filters, after=["0-0"], poll=0.02)) as received:
         db.apply_batch(list(zip(await logged(redis, stream, events), events)), stream)
         expected = [item["item_id"] for item in list_events(db, filters, 100, None)["items"]]
         await wait_until(lambda: has(received, len(expected)))
@@ -113,7 +113,7 @@ async def test_entries_the_store_ignored_are_passed_over(store_settings, redis, 
     # The same event logged twice (a retried write), then a newer revision of the same item.
     entries = list(zip(await logged(redis, stream, [first, first, revised]), [first, first, revised]))
     db.apply_batch(entries, stream)
-    async with collecting(follow(redis, db, stream, EventFilters(), after="0-0", poll=0.02)) as received:
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=["0-0"], poll=0.02)) as received:
         await wait_until(lambda: has(received, 1))
         await asyncio.sleep(0.3)
     assert [(stream_id, item["id"], item["revision"]) for stream_id, item in received] == [(entries[2][0], "ev_revised", 2)]

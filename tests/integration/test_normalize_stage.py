@@ -106,6 +106,39 @@ async def test_entries_left_pending_by_a_dead_consumer_are_reclaimed(settings, r
     assert json.loads((await redis.xrange(settings.streams.normalized))[0][1]["event"])["data"]["text"] == "Orphaned."
 
 
+async def test_a_loop_hit_by_an_unexpected_client_error_restarts_and_goes_on(settings, redis, normalizer):
+    loop = build_loop(settings, redis, normalizer)
+    real_read, failures = loop._read_new, []
+
+    async def read_once_broken():
+        if not failures:
+            failures.append(1)
+            raise AttributeError("'NoneType' object has no attribute 'writelines'")  # as a broken client raises
+        await real_read()
+
+    loop._read_new = read_once_broken
+    await add_raw(redis, settings, received(text="After the fault."))
+    async with running(loop):
+        await wait_until(lambda: _length(redis, settings.streams.normalized, 1))
+    assert failures == [1]
+
+
+async def test_the_owner_of_a_partition_takes_over_what_its_previous_owner_left_pending(settings, redis, normalizer):
+    from services.common.assignment import Assignment
+
+    patient = settings.model_copy(update={"claim_idle_ms": 60_000})  # idle reclaiming would take a minute
+    assignment = Assignment(redis, settings.streams, "normalize", "new-owner", lease_ms=1000)
+    loop = build_loop(patient, redis, normalizer, assignment=assignment)
+    await loop._setup()
+    await add_raw(redis, settings, received(text="Left by the old owner."))
+    await redis.xreadgroup(NORMALIZE_GROUP, "old-owner", {settings.streams.raw: ">"})  # read, never acked
+    await assignment.rebalance()
+    async with running(loop):
+        # No idle time to wait for: owning the partition is what makes the old owner's entries this loop's.
+        await wait_until(lambda: _length(redis, settings.streams.normalized, 1), timeout=2)
+    assert (await redis.xpending(settings.streams.raw, NORMALIZE_GROUP))["pending"] == 0
+
+
 async def _length(redis, stream, n):
     return await redis.xlen(stream) >= n
 

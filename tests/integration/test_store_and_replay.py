@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 def store_loop(settings, redis, db):
     handler = StoreStage(redis, db, settings.streams.normalized, STORE_GROUP).handle
-    return stage_loop(settings, redis, stage="store", stream=settings.streams.normalized, group=STORE_GROUP, handler=handler)
+    return stage_loop(settings, redis, stage="store", partition=settings.streams.only, group=STORE_GROUP, handler=handler)
 
 
 async def pipeline_through_store(settings, redis, normalizer, bulletins):

@@ -25,7 +25,7 @@ from services.normalize.places import BulletinContext, Gazetteer, choose_event_l
 from services.normalize.temporal import choose_event_date, tag_dates
 
 # Bump on any change that alters output: a new version writes new revisions of every item on replay.
-NORMALIZER_VERSION = "1.0.0"
+NORMALIZER_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,13 @@ class Normalizer:
 
     def normalize(self, event: BulletinReceived, recorded_at: datetime) -> list[ItemNormalized]:
         bulletin = event.data
-        context = self.context_for([f"{item.label or ''} {item.text}" for item in bulletin.items])
+        full_texts = [f"{item.label}: {item.text}" if item.label else item.text for item in bulletin.items]
+        # The context reads the very texts analysed below, so each item's place names are recognised once.
+        context = self.context_for(full_texts)
         producer = Producer(service="normalize", version=self.version)
         out = []
-        for position, item in enumerate(bulletin.items):
+        for position, (item, full_text) in enumerate(zip(bulletin.items, full_texts, strict=True)):
             item_id = f"{bulletin.bulletin_id}:{position}"
-            full_text = f"{item.label}: {item.text}" if item.label else item.text
             analysis = self.analyze(full_text, bulletin.reference_date, context)
             out.append(
                 ItemNormalized(

@@ -114,7 +114,16 @@ def evaluate(corpus_dir: Path, normalizer: Normalizer) -> str:
     )
 
 
+USAGE = f"""usage: python -m services.normalize.evaluation.places [CORPUS_DIR]
+
+Scores places on CORPUS_DIR/dev/geo.jsonl (recognition P/R/F1, acc@{RESOLVED_KM:.0f}km, GeoNames id, mean error) and
+CORPUS_DIR/dev/events.jsonl (event location acc@{EVENT_KM:.0f}km). CORPUS_DIR defaults to {DEFAULT_CORPUS}."""
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
     corpus_dir = Path(argv[0]) if argv else DEFAULT_CORPUS
     print(evaluate(corpus_dir, Normalizer()))
     return 0

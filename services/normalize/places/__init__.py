@@ -11,9 +11,9 @@ from services.normalize.places.roles import choose_event_location, names_a_peopl
 
 def find_places(text: str, gazetteer: Gazetteer, context: BulletinContext | None = None) -> list[PlaceMention]:
     """Every place named in the text, in order, with its gazetteer entry and its role."""
-    scene = context.scene if context is not None else Scene()
+    located = context.locate(text, gazetteer) if context is not None else locate(text, gazetteer, Scene())
     mentions = []
-    for span, place in locate(text, gazetteer, scene):
+    for span, place in located:
         surface = text[span.start : span.end]
         # "Russian forces" is the Russian military, which the actor stage names itself; never a government.
         role = "location" if names_a_people(surface, place.name, place.feature) else role_of(text, span.end, place)

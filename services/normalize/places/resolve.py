@@ -10,7 +10,7 @@ from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
-from services.normalize.places.recognize import Span, find_spans, tokenize
+from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans, tokenize
 
 _FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
 _ALTERNATE_PENALTY = 2.0
@@ -49,9 +49,16 @@ class Scene:
         return region if count >= 2 and count >= _HOME_SHARE * sum(self.regions.values()) else None
 
 
-def locate(text: str, gazetteer: Gazetteer, scene: Scene) -> list[tuple[Span, Place]]:
-    """Recognised spans of the text with the places they resolve to, unsupported small towns left out."""
-    spans = find_spans(text, tokenize(text), gazetteer)
+def recognise(text: str, gazetteer: Gazetteer) -> list[Span]:
+    """Step 1 alone: the names in the text, which no scene changes, so a bulletin reads each item only once."""
+    return find_spans(text, tokenize(text), gazetteer)
+
+
+def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | None = None) -> list[tuple[Span, Place]]:
+    """Recognised spans of the text (`spans` when already recognised) with the places they resolve to, unsupported
+    small towns left out."""
+    if spans is None:
+        spans = recognise(text, gazetteer)
     places = resolve_spans(text, spans, gazetteer, scene)
     return [(s, p) for s, p in zip(spans, places, strict=True) if p is not None and is_supported(s, p, scene, places)]
 
@@ -103,6 +110,9 @@ def scene_of(places: list[Place]) -> Scene:
 
 def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
     found = gazetteer.lookup(span.key)
+    if span.county_list:
+        counties = [(p, False) for word in COUNTY_WORDS for p, _ in gazetteer.lookup(f"{span.key} {word}")]
+        return [(p, a) for p, a in counties if p.feature == "district"] or found
     if not span.region_word:
         return found
     regions = [(p, a) for p, a in found if p.feature in ("region", "district")]

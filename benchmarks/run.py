@@ -214,16 +214,20 @@ class Bench:
                 self._partition_problems("single", single)
                 add("partitions.single", f"drain, one server, 1 partition, 1 worker/stage ({store})", "items/s",
                     single["items_per_s"])
+                add("partitions.single_cpu", "  normalize + store CPU per item, one server", "ms", single["cpu_ms_per_item"])
                 rates = {}
                 for workers in (1, 2):
                     figures = partitions.drain(cluster.url, self.workdir, self.pool, count, 4, workers, postgres)
                     self._partition_problems(f"cluster, {workers} workers", figures)
                     rates[workers] = figures["items_per_s"]
-                    what = f"drain, 3-primary cluster, 4 partitions, {workers} worker(s)/stage"
+                    per_stage = f"{workers} worker{'s' if workers > 1 else ''}/stage"
+                    what = f"drain, 3-primary cluster, 4 partitions, {per_stage}"
                     add(f"partitions.cluster_{workers}", what, "items/s", rates[workers], "partitions.single")
+                    add(f"partitions.cluster_{workers}_cpu", f"  normalize + store CPU per item, {per_stage}", "ms",
+                        figures["cpu_ms_per_item"], "partitions.single_cpu")
                     for number, rate in figures["partition_items_per_s"].items():
                         size = figures["sizes"][number]
-                        label = f"  partition {number} ({size:,} items) / its time to stored, {workers} worker(s)"
+                        label = f"  partition {number} ({size:,} items) / its time to stored, {per_stage}"
                         add(f"partitions.cluster_{workers}.p{number}", label, "items/s", rate)
                     self.report.meta["partition_sizes"] = figures["sizes"]
                 add("partitions.scaling", "drain, 2 workers/stage over 1 (cluster)", "x", rates[2] / rates[1])
@@ -290,8 +294,11 @@ normaliser that answers precomputed ItemNormalized events (one single-item bulle
 alone runs `Normalizer.analyze` in a child process; ingest and end to end run `wirelog ingest|normalize|store` as
 processes, driven by a load generator process over keep-alive HTTP on loopback; ingest-to-stored latency is the
 time from a bulletin's scheduled send to the moment a watcher polling the store's SQLite file (WAL, every 5 ms)
-sees its last item; replay figures include loading the normaliser. Growth points run once each. The machine is
-shared: compare ratios, not absolute figures."""
+sees its last item; replay figures include loading the normaliser. Growth points run once each. The partitions
+drains append a backlog at once to the raw log, once normalize and store are loaded and hold their partitions, and
+time until the store (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) holds every item: on an embedded
+3-primary Redis Cluster with 4 partitions, and on the bench's server with 1 partition as the baseline. The machine
+is shared: compare ratios, not absolute figures."""
 
 
 def readme_body(meta: dict, table: str) -> str:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from benchmarks.inputs import bulletins, cut_items, generated_items
+from benchmarks.partitions import desk_bulletins, partition_counts, partition_sizes
 from benchmarks.report import Report, percentile, with_performance_section
 
 
@@ -107,3 +108,27 @@ def test_generated_bulletins_are_distinct_and_hold_the_requested_items():
     records = bulletins(texts, 10, "t")
     assert [len(r["items"]) for r in records] == [10, 10, 5]
     assert len({r["external_id"] for r in records}) == 3
+
+
+def test_the_partitions_backlog_gives_every_one_of_four_partitions_work():
+    records = desk_bulletins(generated_items(50), 2000, "p")
+    sizes = partition_sizes(records, 4)
+    assert sum(sizes.values()) == 2000
+    assert all(size > 0 for size in sizes.values()), sizes
+    assert len({r["source"] for r in records}) > 4
+
+
+def test_a_bulletin_counts_whole_toward_the_partition_of_its_source():
+    records = desk_bulletins(generated_items(50), 200, "p", sources=1)
+    sizes = partition_sizes(records, 4)
+    assert sorted(sizes.values()) == [0, 0, 0, 200]
+    assert partition_sizes(records, 1) == {0: 200}
+
+
+def test_stored_counts_per_source_add_up_in_the_partition_the_sizes_expect():
+    records = desk_bulletins(generated_items(50), 400, "p", sources=8)
+    stored_by_source: dict[str, int] = {}
+    for record in records:
+        stored_by_source[record["source"]] = stored_by_source.get(record["source"], 0) + len(record["items"])
+    assert partition_counts(stored_by_source, 4) == partition_sizes(records, 4)
+    assert partition_counts({}, 4) == {0: 0, 1: 0, 2: 0, 3: 0}

@@ -68,14 +68,15 @@ def partitioned(cluster_url, tmp_path, postgres_admin_url):
         yield pipeline
 
 
-def test_killing_one_of_two_normalize_workers_loses_and_duplicates_nothing_and_keeps_each_source_in_order(partitioned):
+def test_killing_one_of_two_workers_per_stage_loses_and_duplicates_nothing_and_keeps_each_source_in_order(partitioned):
     pipeline = partitioned
     accepted = []  # bulletin ids in the order ingest accepted them
     for round_number in range(30):
         accepted += push(pipeline, bulletins(round_number, items_each=10))
-        if round_number == 10:
-            pipeline.processes["normalize"].send_signal(signal.SIGKILL)
-            pipeline.processes.pop("normalize").wait()
+        if round_number in (10, 20):  # one of the two normalize workers, then one of the two store workers
+            victim = "normalize" if round_number == 10 else "store-1"
+            pipeline.processes[victim].send_signal(signal.SIGKILL)
+            pipeline.processes.pop(victim).wait()
     expected = len(accepted) * 10
     db = Database(pipeline.env["WIRELOG_STORE_URL"])
     wait_for_count(pipeline, db, expected)
@@ -93,6 +94,7 @@ def test_killing_one_of_two_normalize_workers_loses_and_duplicates_nothing_and_k
     assert all(client.xlen(partition.normalized) for partition in pipeline.streams.partitions)
     for partition in pipeline.streams.partitions:
         assert client.xpending(partition.raw, "normalize")["pending"] == 0
+        assert client.xpending(partition.normalized, "store")["pending"] == 0
 
     # Per source, bulletins come out of the normalised log in the order they were accepted.
     order = {bulletin_id: index for index, bulletin_id in enumerate(accepted)}

@@ -1,8 +1,8 @@
 """Set-based statements for the store's hot path, sent straight to the driver.
 
 SQLAlchemy's per-row parameter processing cost more than SQLite itself for batches of a thousand events, so
-these build the SQL once per table and hand plain tuples or dicts to the driver's executemany. Table and
-column names come from our own table definitions, never from input; values always travel as parameters.
+these build the SQL once per table and hand plain tuples to the driver's executemany. Table and column names
+are our own (services/store/tables.py, rows.py), never from input; values always travel as parameters.
 """
 
 from __future__ import annotations
@@ -13,24 +13,13 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 
-def _named(conn: Connection) -> bool:
-    return conn.dialect.paramstyle in ("pyformat", "named")
-
-
-def _slot(conn: Connection, name: str) -> str:
-    return f"%({name})s" if conn.dialect.paramstyle == "pyformat" else (f":{name}" if _named(conn) else "?")
-
-
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Rows as tuples in the order of `columns`: the shape both drivers take without per-row conversion."""
     if not rows:
         return
-    columns = [column.name for column in table.columns]
-    slots = ", ".join(_slot(conn, name) for name in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({slots})"
-    if _named(conn):
-        conn.exec_driver_sql(sql, [{name: row.get(name) for name in columns} for row in rows])
-    else:
-        conn.exec_driver_sql(sql, [tuple(row.get(name) for name in columns) for row in rows])
+    slot = "%s" if conn.dialect.name == "postgresql" else "?"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([slot] * len(columns))})"
+    conn.exec_driver_sql(sql, rows)
 
 
 def _in_clause(conn: Connection, column: str, values: Sequence[Any]) -> tuple[str, Any]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, insert, select, update
 
 from schemas import ItemNormalized
-from services.store import bulk, migrate
-from services.store.dates import day_bounds
+from services.store import bulk, migrate, rows
+from services.store.rows import ACTOR_COLUMNS, BULLETIN_COLUMNS, ITEM_COLUMNS, PLACE_COLUMNS, StoredItem
 from services.store.tables import generation_tables, meta_table
 
 
@@ -101,64 +101,62 @@ class Database:
 
     # -- writes ---------------------------------------------------------------------------------------------
 
-    def apply_batch(self, events: list[tuple[str, ItemNormalized]], stream: str) -> Applied:
+    def apply_batch(self, events: list[tuple[str, ItemNormalized | StoredItem]], stream: str) -> Applied:
         """Apply (stream id, event) pairs to the live generation and record the position, in one transaction."""
         with self.writer.begin() as conn:
             live, _ = self.generations(conn, lock=True)
             return self.apply(conn, live, events, stream)
 
-    def apply(self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized]], stream: str) -> Applied:
+    def apply(
+        self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized | StoredItem]], stream: str
+    ) -> Applied:
         """Set-based: one read of the current heads, then bulk deletes and inserts for what changed.
 
         Decisions are taken in stream order against an in-memory view, so a batch gives exactly the rows and
-        revisions that applying its events one by one would.
+        revisions that applying its events one by one would. An event is a model or, as the stage reads the
+        log, its rows already (services/store/rows.py).
         """
         tables = self.tables(generation)
-        items = tables["items"]
         result = Applied()
         if not events:
             return result
-        item_ids = list({event[1].data.item_id for event in events})
+        stored = [(stream_id, _stored(event)) for stream_id, event in events]
         heads = {
             item_id: (event_id, stream_id, revision)
             for item_id, event_id, stream_id, revision in bulk.select_in(
-                conn, items, ("item_id", "event_id", "stream_id", "revision"), "item_id", item_ids
+                conn, tables["items"], ("item_id", "event_id", "stream_id", "revision"), "item_id",
+                list({item.item_id for _, item in stored}),
             )
         }
-        stored = set(heads)
-        changed: dict[str, dict] = {}
-        for incoming in events:
-            stream_id, item_event = incoming[0], incoming[1]
-            raw = incoming[2] if len(incoming) > 2 else None  # the JSON as logged, stored as is when given
-            item_id = item_event.data.item_id
-            current = heads.get(item_id)
-            if current is not None and current[0] == item_event.id:
+        present = set(heads)
+        changed: dict[str, tuple[tuple, StoredItem]] = {}  # item id -> (its row in items, all its rows)
+        for stream_id, item in stored:
+            current = heads.get(item.item_id)
+            if current is not None and current[0] == item.event_id:
                 result.unchanged += 1
                 continue
             if current is not None and _stream_key(stream_id) < _stream_key(current[1]):
                 result.stale += 1  # an older revision seen late: the newer one stays
                 continue
             revision = 1 if current is None else current[2] + 1
-            heads[item_id] = (item_event.id, stream_id, revision)
-            changed[item_id] = {"event": item_event, "row": _item_row(item_event, stream_id, revision, raw)}
+            heads[item.item_id] = (item.event_id, stream_id, revision)
+            changed[item.item_id] = ((item.item_id, item.event_id, revision, stream_id, *item.item), item)
             result.written += 1
         if changed:
-            self._replace_items(conn, tables, changed, stored)
+            self._replace_items(conn, tables, changed, present)
         self._record_position(conn, tables["positions"], stream, events[-1][0], len(events))
         return result
 
-    def _replace_items(self, conn: Connection, tables: dict, changed: dict[str, dict], stored: set[str]) -> None:
-        replaced = [item_id for item_id in changed if item_id in stored]
+    def _replace_items(self, conn: Connection, tables: dict, changed: dict[str, tuple], present: set[str]) -> None:
+        replaced = [item_id for item_id in changed if item_id in present]
         for kind in ("items", "places", "actors"):
             bulk.delete_in(conn, tables[kind], "item_id", replaced)
-        bulk.insert_rows(conn, tables["items"], [entry["row"] for entry in changed.values()])
-        places = [_place_row(i, p) for i, entry in changed.items() for p in entry["event"].data.places]
-        actors = [_actor_row(i, a) for i, entry in changed.items() for a in entry["event"].data.actors]
-        bulk.insert_rows(conn, tables["places"], places)
-        bulk.insert_rows(conn, tables["actors"], actors)
-        by_id = {entry["event"].data.bulletin_id: entry["event"].data for entry in changed.values()}
+        bulk.insert_rows(conn, tables["items"], ITEM_COLUMNS, [row for row, _ in changed.values()])
+        bulk.insert_rows(conn, tables["places"], PLACE_COLUMNS, [p for _, item in changed.values() for p in item.places])
+        bulk.insert_rows(conn, tables["actors"], ACTOR_COLUMNS, [a for _, item in changed.values() for a in item.actors])
+        by_id = {item.bulletin_id: item.bulletin for _, item in changed.values()}
         known = {row[0] for row in bulk.select_in(conn, tables["bulletins"], ("bulletin_id",), "bulletin_id", list(by_id))}
-        bulk.insert_rows(conn, tables["bulletins"], [_bulletin_row(d) for b, d in by_id.items() if b not in known])
+        bulk.insert_rows(conn, tables["bulletins"], BULLETIN_COLUMNS, [row for b, row in by_id.items() if b not in known])
 
     def _record_position(self, conn: Connection, positions, stream: str, last_id: str, count: int) -> None:  # noqa: ANN001
         current = conn.execute(select(positions.c.last_id, positions.c.applied).where(positions.c.stream == stream)).first()
@@ -220,61 +218,8 @@ class Database:
             return conn.execute(select(positions.c.applied).where(positions.c.stream == stream)).scalar() or 0
 
 
-def _item_row(item_event: ItemNormalized, stream_id: str, revision: int, raw: str | None = None) -> dict:
-    data = item_event.data
-    start, end = day_bounds(data.event_date.value, data.event_date.range_start, data.event_date.range_end)
-    location = data.event_location
-    return {
-        "item_id": data.item_id,
-        "event_id": item_event.id,
-        "revision": revision,
-        "normalizer_version": data.normalizer_version,
-        "stream_id": stream_id,
-        "bulletin_id": data.bulletin_id,
-        "position": data.position,
-        "source": data.source,
-        "reference_date": data.reference_date.isoformat(),
-        "event_date": data.event_date.value,
-        "event_date_precision": data.event_date.precision,
-        "event_date_start": start,
-        "event_date_end": end,
-        "location_name": location.name if location else None,
-        "location_geonames_id": location.geonames_id if location else None,
-        "location_country": location.country_code if location else None,
-        "full_text": data.full_text,
-        "event": raw if raw is not None else item_event.model_dump_json(),
-    }
-
-
-def _bulletin_row(data) -> dict:  # noqa: ANN001
-    return {
-        "bulletin_id": data.bulletin_id,
-        "source": data.source,
-        "published_at": data.published_at.isoformat(),
-        "reference_date": data.reference_date.isoformat(),
-        "url": data.url,
-        "language": data.language,
-    }
-
-
-def _place_row(item_id: str, place) -> dict:  # noqa: ANN001
-    return {
-        "item_id": item_id,
-        "geonames_id": place.geonames_id,
-        "name": place.name,
-        "name_key": place.name.casefold(),
-        "country_code": place.country_code,
-    }
-
-
-def _actor_row(item_id: str, actor) -> dict:  # noqa: ANN001
-    return {
-        "item_id": item_id,
-        "actor_id": actor.actor_id,
-        "name": actor.name,
-        "name_key": actor.name.casefold(),
-        "country": actor.country,
-    }
+def _stored(event: ItemNormalized | StoredItem) -> StoredItem:
+    return event if isinstance(event, StoredItem) else rows.from_model(event)
 
 
 def event_json(row_event: str) -> dict:

@@ -11,6 +11,7 @@ from schemas import ItemNormalized
 from schemas.streams import EVENT_FIELD
 from services.common.eventlog import Entry, Failures, PermanentError, decode_event
 from services.store.database import Database
+from services.store.rows import StoredItem, from_model, read_logged
 
 log = structlog.get_logger()
 
@@ -19,9 +20,15 @@ def decode_item(entry: Entry) -> ItemNormalized:
     return decode_event(entry, ItemNormalized)
 
 
-def stored_form(entry: Entry) -> tuple[str, ItemNormalized, str]:
-    """What the database applies: the stream id, the event, and its JSON exactly as logged."""
-    return entry.id, decode_item(entry), entry.fields[EVENT_FIELD]
+def stored_form(entry: Entry) -> tuple[str, StoredItem]:
+    """What the database applies: the stream id and the event's rows, its JSON kept exactly as logged.
+
+    An event in the current schema's shape is read straight from its JSON; any other goes through the model,
+    which upcasts an older version or raises PermanentError (dead letter, with the reason) for a malformed one.
+    """
+    raw = entry.fields.get(EVENT_FIELD)
+    stored = read_logged(raw) if raw is not None else None
+    return entry.id, stored if stored is not None else from_model(decode_item(entry), raw)
 
 
 class StoreStage:
@@ -33,7 +40,7 @@ class StoreStage:
 
     async def handle(self, entries: list[Entry]) -> Failures:
         failures: Failures = {}
-        decoded: list[tuple[str, ItemNormalized, str]] = []
+        decoded: list[tuple[str, StoredItem]] = []
         for entry in entries:
             try:
                 decoded.append(stored_form(entry))

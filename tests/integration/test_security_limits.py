@@ -172,4 +172,4 @@ async def test_injection_like_sources_cannot_reach_a_redis_key(settings, redis):
     ok = await push(settings, json={**GOOD, "source": "desk:raw:bulletins", "external_id": "*\r\nFLUSHALL"})
     assert ok.status_code == 422  # the control characters in external_id are refused
     keys = {key async for key in redis.scan_iter(match=f"{settings.stream_prefix}:*")}
-    assert keys <= {settings.streams.raw, settings.streams.bulletin_index}
+    assert keys <= {settings.streams.raw, settings.streams.bulletin_index, f"{settings.stream_prefix}:partitions"}

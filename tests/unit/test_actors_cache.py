@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.normalize.actors import ActorDictionary, find_actors
 from services.normalize.actors.cache import cache_file
 from services.normalize.actors.dictionary import HERE
+from services.normalize.actors.tokens import _TOKEN_RE, tokenize_with_offsets
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +69,24 @@ def test_matches_an_alias_written_in_lower_case_at_a_lower_case_word(built_and_c
     found = {m.surface: m.actor_id for m in find_actors("EU chief von der Leyen and the Pentagon spoke.", [], dictionary)}
     assert found["von der Leyen"] == dictionary.lookup("Ursula von der Leyen").id
     assert found["Pentagon"] == dictionary.lookup("Pentagon").id
+
+
+def _tokens_by_regex(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("The U.S. and  Ukraine's\nenvoy met.", ["The", "U.S.", "and", "Ukraine", "'s", "envoy", "met", "."]),
+    (" N’Djamena’s pro-Russian\tmayor, Erdoğan ", ["N’Djamena", "’s", "pro-Russian", "mayor", ",", "Erdoğan"]),
+    ("", []),
+])
+def test_tokenises_space_separated_chunks_as_the_regex_does_over_the_whole_text(text, words):
+    tokens, starts, ends = tokenize_with_offsets(text)
+    assert [t.text for t in tokens] == words
+    assert list(zip(words, starts, ends)) == _tokens_by_regex(text)
+
+
+@given(st.text(alphabet="aZé1_ .,'’-‐sS\n\t\u00a0()", max_size=40))
+def test_tokenises_any_text_as_the_regex_does(text):
+    tokens, starts, ends = tokenize_with_offsets(text)
+    assert list(zip([t.text for t in tokens], starts, ends)) == _tokens_by_regex(text)

@@ -103,8 +103,8 @@ def match_collectives(scan: Scan) -> None:
 
 def match_institutions_in_context(scan: Scan) -> None:
     tokens, keys = scan.tokens, scan.keys
-    for i, key in enumerate(keys):
-        if key not in _INSTITUTION_FIRST or not tokens[i].is_capitalised or scan.owner[i] is not None:
+    for i in scan.where(map(_INSTITUTION_FIRST.__contains__, keys)):
+        if not tokens[i].is_capitalised or scan.owner[i] is not None:
             continue
         for phrase, institution in INSTITUTIONS.items():
             end = i + len(phrase)

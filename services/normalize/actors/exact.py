@@ -9,14 +9,12 @@ from services.normalize.actors.tokens import keys_of
 def match_dictionary(scan: Scan) -> None:
     tokens, keys = scan.tokens, scan.keys
     index, lowercase_index = scan.dictionary.by_first_key, scan.dictionary.lowercase_by_first_key
-    # Only tokens that start some alias are tried; a match resumes the scan after itself.
-    starts = [
-        (i, lengths) for i, (token, key) in enumerate(zip(tokens, keys))
-        if (lengths := (index if token.is_capitalised else lowercase_index).get(key)) is not None
-    ]
+    # Only tokens that start some alias are tried (the lower-case index is part of the full one); a match
+    # resumes the scan after itself.
     resume = 0
-    for i, lengths in starts:
-        if i < resume:
+    for i in scan.where(map(index.__contains__, keys)):
+        lengths = (index if tokens[i].is_capitalised else lowercase_index).get(keys[i])
+        if lengths is None or i < resume:
             continue
         for length, aliases in lengths:
             end = i + length

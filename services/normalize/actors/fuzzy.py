@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from rapidfuzz import fuzz, process
 
 from services.normalize.actors.dictionary import ActorDictionary
@@ -20,7 +22,8 @@ def _cutoff(length: int) -> float:
 def match_fuzzy(scan: Scan) -> None:
     # A name run starts with a free capitalised word; a hit added here stays inside the run, so the starts
     # can be listed first.
-    starts = [i for i, (token, owner) in enumerate(zip(scan.tokens, scan.owner)) if token.is_name_word and owner is None]
+    owner = scan.owner
+    starts = [i for i in scan.where(map(attrgetter("is_name_word"), scan.tokens)) if owner[i] is None]
     resume = 0
     for i in starts:
         end = name_run(scan, i) if i >= resume else i

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 
 from schemas import ActorMention, PlaceMention
@@ -46,9 +48,13 @@ class Scan:
         countries = dictionary.countries
         lengths, match_at, kinds = countries.lengths, countries.match_at, ("name", "demonym", "capital")
         refs: list[tuple[int, str, str] | None] = [None] * len(tokens)
-        for i in [i for i, token in enumerate(tokens) if token.is_capitalised and token.key in lengths]:
+        for i in compress(range(len(keys)), map(lengths.__contains__, keys)):  # match_at checks the capital
             refs[i] = match_at(tokens, i, kinds)
         return cls(text, dictionary, places, tokens, [], [None] * len(tokens), refs, keys, starts, ends)
+
+    def where(self, flags: Iterable[object]) -> Iterator[int]:
+        """Indexes of the tokens whose flag is truthy, filtered in C: the matchers' loops then visit only those."""
+        return compress(range(len(self.tokens)), flags)
 
     def free(self, start: int, end: int) -> bool:
         # Hits are always truthy, so any() over the slice asks "is any token taken?" without a generator.

@@ -32,8 +32,9 @@ def _speaks_next(scan: Scan, i: int) -> bool:
 def match_speaking_capitals(scan: Scan) -> None:
     """Fallback when the places stage gave no metonym: a capital or country that says, warns or denies."""
     resume = 0
-    for i, ref in enumerate(scan.refs):
-        if ref is None or ref[2] == "demonym" or i < resume or not scan.free(i, i + ref[0]):
+    for i in scan.where(scan.refs):
+        ref = scan.refs[i]
+        if ref[2] == "demonym" or i < resume or not scan.free(i, i + ref[0]):
             continue
         n, code = ref[0], ref[1]
         after = i + n

@@ -15,8 +15,8 @@ def match_surnames(scan: Scan) -> None:
         return
     first_keys = {hit.surname[0] for hit in people}
     tokens, keys = scan.tokens, scan.keys
-    for i, key in enumerate(keys):
-        if key not in first_keys or scan.owner[i] is not None or not tokens[i].is_capitalised:
+    for i in scan.where(map(first_keys.__contains__, keys)):
+        if scan.owner[i] is not None or not tokens[i].is_capitalised:
             continue
         # The earliest person named before i for each surname, in the order they were first named.
         named: dict[tuple[str, ...], Hit] = {}

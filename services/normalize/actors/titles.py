@@ -210,18 +210,22 @@ def _apply(scan: Scan, title: Title, name_start: int, name_end: int) -> None:
 def match_titles(scan: Scan) -> None:
     consumed = _match_appositions(scan)
     tokens, keys, refs, owner, i = scan.tokens, scan.keys, scan.refs, scan.owner, 0
-    while i < len(tokens):
+    # Only these tokens can start a title; every hit this loop adds is a person's, which starts none, so they
+    # can be listed before it runs.
+    starts = sorted({*consumed, *scan.where(map(_TITLE_FIRST.__contains__, keys)), *scan.where(refs),
+                     *scan.where(owner)})
+    for start in starts:
+        if start < i:
+            continue
+        i = start
         if i in consumed:
             i = consumed[i]
             continue
-        # may_start_title, inlined: this runs on every token of every item.
         hit, ref = owner[i], refs[i]
         if hit is None and keys[i] not in _TITLE_FIRST and (ref is None or ref[2] == "capital"):
-            i += 1
             continue
         title = parse_title(scan, i) if hit is None or hit.type != "person" else None
         if title is None:
-            i += 1
             continue
         end = title.end
         m = end + (end < len(tokens) and tokens[end].text == ",")

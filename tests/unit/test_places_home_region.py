@@ -8,7 +8,8 @@ import pytest
 
 from services.normalize.places import BulletinContext, Gazetteer, find_places
 from services.normalize.places.model import Place
-from services.normalize.places.recognize import Span, tokenize
+from services.normalize.places.recognize import Span
+from services.normalize.places.words import tokenize
 from services.normalize.places.resolve import Scene, _ranked
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.normalize.places.coherence import coherent_choice
 from services.normalize.places.model import Place
-from services.normalize.places.recognize import tokenize
+from services.normalize.places.words import _CONTRACTION, _TOKEN, tokenize
 from services.normalize.places.resolve import Scene
 
 
@@ -41,6 +43,30 @@ def test_words_carry_their_offsets_keys_and_possessives(text, words):
 def test_offsets_follow_the_text_even_when_a_word_repeats_inside_another():
     text = "Ternopil, Ternopil Oblast and Pil"
     assert [(t.start, t.end) for t in tokenize(text)] == [(0, 8), (10, 18), (19, 25), (26, 29), (30, 33)]
+
+
+def test_a_punctuated_chunk_seen_before_takes_the_offsets_of_its_new_place():
+    text = "Bucha, Irpin, and Bucha, again"
+    assert [(t.text, t.start, t.end) for t in tokenize(text)] == [
+        ("Bucha", 0, 5), ("Irpin", 7, 12), ("and", 14, 17), ("Bucha", 18, 23), ("again", 25, 30)]
+
+
+def _words_by_regex(text: str) -> list[tuple[str, int, int, bool]]:
+    """The words as the regex finds them over the whole text, contractions dropped and possessives cut off."""
+    words = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if _CONTRACTION.search(word):
+            continue
+        possessive = len(word) > 2 and word[-2] in "'’" and word[-1] in "sS"
+        word = word[:-2] if possessive else word
+        words.append((word, match.start(), match.start() + len(word), possessive))
+    return words
+
+
+@given(st.text(alphabet="aZéÏ1_ .,'’-sStA\n\t\u00a0()", max_size=40))
+def test_splitting_at_spaces_first_finds_the_words_the_regex_finds_over_the_whole_text(text):
+    assert [(t.text, t.start, t.end, t.possessive) for t in tokenize(text)] == _words_by_regex(text)
 
 
 def test_adding_or_removing_an_empty_scene_changes_nothing():

@@ -44,15 +44,15 @@ def joined(text: str, left: Token, right: Token) -> bool:
     return gap == " " or _JOINABLE_GAP.fullmatch(gap) is not None  # one space: nearly every case, no regex
 
 
-def people_named(text: str, tokens: list[Token], gazetteer: Gazetteer, headline: bool) -> set[str]:
+def people_named(text: str, tokens: list[Token], gazetteer: Gazetteer, headline: bool,
+                 capitals: list[int]) -> set[str]:
     """Name keys that stand for people anywhere in this text.
 
     A surname written once in full ('John Moore', 'Roy A. Nelson', 'Mayor Moore') stays a person when it comes
     back alone; so does a small town's name that speaks ('Nelson said') or owns ('Harman's body'), unless the
-    text also puts it after 'in', 'near', 'from'.
+    text also puts it after 'in', 'near', 'from'. Every rule starts at a capitalised word: `capitals` are the
+    indexes of those, in order.
     """
-    # Every rule starts at a capitalised word; visiting only those skips four words in five.
-    capitals = [i for i, token in enumerate(tokens) if token.capitalised]
     people = set()
     for i in capitals if not headline else ():
         if i + 1 == len(tokens):
@@ -77,8 +77,11 @@ def _after_middle_initial(text: str, tokens: list[Token], capitals: list[int]) -
     for i in capitals:
         if i + 2 >= len(tokens):
             break
-        first, initial, last = tokens[i], tokens[i + 1], tokens[i + 2]
-        if len(initial.text) == 1 and initial.text.isupper() and last.capitalised \
+        initial = tokens[i + 1]
+        if len(initial.text) != 1:
+            continue  # nearly every word: no initial follows
+        first, last = tokens[i], tokens[i + 2]
+        if initial.text.isupper() and last.capitalised \
                 and text[first.end : initial.start] == " " and text[initial.end : last.start] == ". " \
                 and first.key not in PERSON_TITLES and len(first.text) > 1:
             found.add(last.key)

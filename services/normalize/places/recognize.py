@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from services.normalize.places.gazetteer import Gazetteer
@@ -16,15 +19,14 @@ from services.normalize.places.lexicon import (
     REGION_WORDS,
     SETTLEMENT_WORDS,
 )
-from services.normalize.places.names import fold
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
 MAX_WORDS = 6
-_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|(?:St|Ste|Ft|Mt)\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _BREAK = re.compile(r"[.!?:;\"“”(\[\n•—]|\s-\s")
 _COUNTY_PLURALS = frozenset(("counties", "parishes"))
 COUNTY_WORDS = ("county", "parish")
-_CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$")
+_CAPITALISED = attrgetter("capitalised")
+_KEY = attrgetter("key")
 
 
 class Span(NamedTuple):
@@ -42,36 +44,15 @@ class Span(NamedTuple):
     county_list: bool = False  # "in Barrow, Jackson and Madison counties"
 
 
-def tokenize(text: str) -> list[Token]:
-    tokens = []
-    end = 0
-    # Letters start every token, so each word's first occurrence after the previous one is where it matched:
-    # str.find is far cheaper than a match object per word.
-    find, append, new = text.find, tokens.append, tuple.__new__
-    for word in _TOKEN.findall(text):
-        start = find(word, end)
-        end = start + len(word)
-        if word.isalpha():  # most words: no apostrophe to look at, and ASCII ones fold by lower-casing alone
-            # Built as a bare tuple: a Python-level constructor per word was a tenth of the whole time.
-            key = word.lower() if word.isascii() else fold(word)
-            append(new(Token, (word, start, end, key, False, word[0].isupper())))
-            continue
-        if _CONTRACTION.search(word):
-            continue
-        possessive = len(word) > 2 and word[-2] in "'’" and word[-1] in "sS"
-        if possessive:
-            word = word[:-2]
-        append(new(Token, (word, start, start + len(word), fold(word), possessive, word[0].isupper())))
-    return tokens
-
-
 def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
     spans: list[Span] = []
-    headline = _title_case(tokens)
-    people = people_named(text, tokens, gazetteer, headline)
+    # Every name starts with a capital: visiting only those skips three words in four.
+    capitals = list(compress(range(len(tokens)), map(_CAPITALISED, tokens)))
+    headline = _title_case(tokens, capitals)
+    people = people_named(text, tokens, gazetteer, headline, capitals)
     free = 0  # first token not yet inside a name
-    for i, token in enumerate(tokens):
-        if i < free or not token.capitalised:  # every name starts with a capital
+    for i in capitals:
+        if i < free:
             continue
         span = _longest_name_at(text, tokens, i, gazetteer)
         if span is None:
@@ -187,7 +168,6 @@ def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:
 
 
 def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
-    words = tokens[span.first : span.last + 1]
     if span.region_word or span.settlement_cue or span.county_list:
         return True
     single = span.first == span.last or (span.last == span.first + 1 and span.region_word)
@@ -199,22 +179,36 @@ def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: G
         return True
     if _before_organisation_word(text, tokens, span, gazetteer, headline):
         return False
-    word = words[0]
+    word = tokens[span.first]
     if word.text.isupper() and len(word.text) <= 3 and "." not in word.text and span.key not in ("us", "uk", "usa"):
         return False  # acronyms: NATO is not a place, most three-letter capitals are agencies
     frequency = gazetteer.word_frequency(span.key)
     if frequency < COMMON_WORD:
         return True
-    best = max((p for p, alternate in gazetteer.lookup(span.key) if not alternate), default=None,
-               key=lambda p: (p.specificity <= 2, p.population))
-    if best is None:
+    reading = _common_word_reading(span.key, gazetteer)
+    if reading is None:
         return False
-    primary = [p for p, alternate in gazetteer.lookup(span.key) if not alternate]
-    if any(p.feature in ("country", "continent") or p.capital or p.population >= 1_000_000 for p in primary):
+    if reading == "major":
         return True
-    if best.specificity <= 2:
+    if reading == "area":
         return not (span.sentence_initial and frequency >= 5.0)
-    return not span.sentence_initial and (span.place_cue or best.population >= 100_000)
+    return not span.sentence_initial and (span.place_cue or reading == "large town")
+
+
+@lru_cache(maxsize=16384)
+def _common_word_reading(key: str, gazetteer: Gazetteer) -> str | None:
+    """What the places a common word names make of it, the same wherever it occurs, so judged once per word:
+    None when it names none under that spelling, 'major' for a country, capital or city of a million, 'area' when
+    the likeliest is a region or country, 'large town' or 'town' by the likeliest one's size."""
+    primary = [p for p, alternate in gazetteer.lookup(key) if not alternate]
+    if not primary:
+        return None
+    if any(p.feature in ("country", "continent") or p.capital or p.population >= 1_000_000 for p in primary):
+        return "major"
+    best = max(primary, key=lambda p: (p.specificity <= 2, p.population))
+    if best.specificity <= 2:
+        return "area"
+    return "large town" if best.population >= 100_000 else "town"
 
 
 def _after_person_title(tokens: list[Token], span: Span) -> bool:
@@ -240,13 +234,12 @@ def _inside_a_longer_name(text: str, tokens: list[Token], span: Span, headline: 
     return True
 
 
-def _title_case(tokens: list[Token]) -> bool:
+def _title_case(tokens: list[Token], capitals: list[int]) -> bool:
     """Headlines in Title Case capitalise every word, so a capital says nothing about names there."""
-    words = capitalised = 0
-    for token in tokens:
-        if token.key not in CONNECTORS:
-            words += 1
-            capitalised += token.capitalised
+    # Counted in C over all words, then the capitalised connectors taken out: a Python loop per word cost more.
+    connectors = sum(map(CONNECTORS.__contains__, map(_KEY, tokens)))
+    words = len(tokens) - connectors
+    capitalised = len(capitals) - sum(tokens[i].key in CONNECTORS for i in capitals) if connectors else len(capitals)
     return words >= 4 and capitalised >= 0.8 * words
 
 

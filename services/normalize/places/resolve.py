@@ -10,7 +10,8 @@ from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
-from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans, tokenize
+from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans
+from services.normalize.places.words import tokenize
 
 _FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
 _ALTERNATE_PENALTY = 2.0
@@ -93,8 +94,10 @@ def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | No
         return True
     if span.place_cue or span.settlement_cue:
         return True
-    countries = scene.countries + Counter(p.country_code for p in places if p is not None and p is not place)
-    return countries.get(place.country_code, 0) > 0
+    # The scene's counts are all positive, so the country is named when the scene or another place names it.
+    code = place.country_code
+    return scene.countries.get(code, 0) > 0 or any(p is not None and p is not place and p.country_code == code
+                                                   for p in places)
 
 
 def scene_of(places: list[Place]) -> Scene:

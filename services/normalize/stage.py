@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -28,6 +29,13 @@ def normalize_entry(entry: Entry, normalizer: Normalizer, clock: Clock) -> list[
     return normalizer.normalize(decode_bulletin(entry), recorded_at=clock())
 
 
+def _ids(entry: Entry, events: list[ItemNormalized]) -> dict[str, str]:
+    ids = {"entry_id": entry.id}
+    if events:
+        ids.update(event_id=events[0].causation_id, bulletin_id=events[0].correlation_id)
+    return ids
+
+
 class NormalizeStage:
     def __init__(
         self, redis: Redis, partition: Partition, group: str, normalizer: Normalizer, clock: Clock | None = None
@@ -37,6 +45,8 @@ class NormalizeStage:
         self.normalizer = normalizer
         self.clock = clock or (lambda: datetime.now(UTC))
         self.output = NormalizedLog(redis, partition)
+        # Bound once: resolving structlog's lazy proxy on every call costs more than the call when filtered out.
+        self.log = log.bind(stage="normalize")
 
     async def handle(self, entries: list[Entry]) -> Failures:
         failures: Failures = {}
@@ -47,14 +57,13 @@ class NormalizeStage:
             except Exception as exc:  # one bad bulletin never holds up the others
                 failures[entry.id] = exc
         replies = await self.output.commit([(entry.id, events) for entry, events in done], self.group)
+        per_bulletin = self.log.is_enabled_for(logging.DEBUG)  # else its arguments are built for nothing
         for (entry, events), (written, unchanged) in zip(done, replies, strict=True):
-            ids = {"entry_id": entry.id}
-            if events:
-                ids.update(event_id=events[0].causation_id, bulletin_id=events[0].correlation_id)
             if written == -1:
-                log.info("entry already processed elsewhere", **ids)
-            else:
-                log.debug("bulletin normalized", **ids, items_written=written, items_unchanged=unchanged)
+                self.log.info("entry already processed elsewhere", **_ids(entry, events))
+            elif per_bulletin:
+                ids = _ids(entry, events)
+                self.log.debug("bulletin normalized", **ids, items_written=written, items_unchanged=unchanged)
         if done:
-            log.info("batch normalized", entries=len(done), failed=len(failures), last_entry_id=done[-1][0].id)
+            self.log.info("batch normalized", entries=len(done), failed=len(failures), last_entry_id=done[-1][0].id)
         return failures

@@ -150,6 +150,10 @@ EVENT_CASES = [
      "Shelling killed four civilians in Donetsk.", "2022-03-30", "reported"),
     ("a headline in the present tense stays on the bulletin date", "Fighting rages in eastern Ukraine city.", "2022-03-31", "reported"),
     ("a future report stays on the bulletin date", "Rebels will hold talks with envoys.", "2022-03-31", "reported"),
+    ("a verb of intention before an infinitive is no past event",
+     "Ministers agreed to hold talks in Geneva.", "2022-03-31", "reported"),
+    ("an intention that opens the lead outweighs a later past verb",
+     "Rebels vowed to retake the town after shelling killed four.", "2022-03-31", "reported"),
     ("a count over the day just ended starts the day before",
      "The enemy killed nine civilians in the Donetsk region in a day.", "2022-03-30/2022-03-31", "range"),
 ]

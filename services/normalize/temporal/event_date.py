@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from schemas import DateMention, EventDate
-from services.normalize.temporal.sentences import SentenceIndex
+from services.normalize.temporal.sentences import SentenceIndex, sentence_index
 from services.normalize.temporal.tense import lead_tense
 
 _PRECISION_RANK = {"day": 0, "range": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5}
@@ -28,7 +28,7 @@ def _is_background(text: str, mention: DateMention) -> bool:
 
 def choose_event_date(text: str, dates: list[DateMention], reference_date: date | None) -> EventDate | None:
     """The mention in the lead attached to the main clause; else the bulletin date with precision 'reported'."""
-    sentences = SentenceIndex(text)
+    sentences = sentence_index(text)
     candidates = []
     for mention in dates:
         if mention.value is None or mention.precision not in _PRECISION_RANK:

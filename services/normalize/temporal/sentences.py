@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 # A full stop ends a sentence unless it closes a common abbreviation ("Sept. 30", "Mr. Putin", "U.S. forces").
 _END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
@@ -38,3 +39,9 @@ class SentenceIndex:
 
     def sentence_number(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
+
+
+@lru_cache(maxsize=64)
+def sentence_index(text: str) -> SentenceIndex:
+    """The SentenceIndex of `text`, built once although both the tagger and the event-date chooser read it."""
+    return SentenceIndex(text)

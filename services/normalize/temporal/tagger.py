@@ -11,7 +11,7 @@ from services.normalize.temporal.dateline import dateline_day
 from services.normalize.temporal.patterns import SCANNER
 from services.normalize.temporal.scanning import scan
 from services.normalize.temporal.resolution import Resolution, Scene
-from services.normalize.temporal.sentences import SentenceIndex
+from services.normalize.temporal.sentences import sentence_index
 
 Resolver = Callable[[str, int, int, Scene], Resolution | None]
 
@@ -58,7 +58,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
     A dateline at the head of the text overrides the bulletin date: the item was written on the day it states.
     """
     reference_date = dateline_day(text, reference_date) or reference_date
-    scene = Scene(text=text, reference=reference_date, sentences=SentenceIndex(text), found=[])
+    scene = Scene(text=text, reference=reference_date, sentences=sentence_index(text), found=[])
     for match in scan(text):
         kind = match.lastgroup
         start, end = match.span()

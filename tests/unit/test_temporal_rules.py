@@ -109,6 +109,14 @@ CASES = [
      THURSDAY, "KYIV, March 30 (Reuters) - Talks resume tomorrow in Istanbul.", "tomorrow", "2022-03-31"),
     ("the dateline's own date is tagged too",
      THURSDAY, "KYIV, March 30 (Reuters) - Talks resume tomorrow in Istanbul.", "March 30", "2022-03-30"),
+    ("a passive infinitive looks ahead even in a reported clause",
+     LATE_OCTOBER, "He added that final rules to be published in early November will apply.", "early November", "2022-11"),
+    ("a passive infinitive after a verb of report dates nothing",
+     THURSDAY, "The rebels were believed to be trapped in the port on Friday.", "Friday", "2022-03-25"),
+    ("a fronted month takes the tense of a long main clause",
+     LATE_OCTOBER, "In January, a week after the anniversary of the ruling that set off the protests outside the old "
+     "courthouse in the capital, a bomb exploded.", "January", "2022-01"),
+    ("'post-' before a year keeps the year", THURSDAY, "The post-1991 borders were recognised.", "post-1991", "1991"),
     ("a place with no date at the head is no dateline",
      THURSDAY, "ODESA (AP) - Talks resume tomorrow in Istanbul.", "tomorrow", "2022-04-01"),
 ]

@@ -113,7 +113,7 @@ _ALTERNATIVES = [
         rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?|(?-i:Election\s+Day))"
         rf"(?:,?\s+{YEAR})?",
     ),
-    ("year", rf"{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+(?:period|quarter(?![s-])))?|the\s+year\s+{_MILLENNIUM_YEAR}"),
+    ("year", rf"(?:(?:pre|post)-)?{MOD}(?:fiscal[\s-]+)?(?:the\s+)?(?:year\s+)?{YEAR}(?:\s+(?:period|quarter(?![s-])))?|the\s+year\s+{_MILLENNIUM_YEAR}"),
     ("month", rf"{MOD}{_MONTH_CAP}"),
     ("season", rf"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?{SEASON}(?!\s+of\b|[\s-]+(?:time|camp|school|break|session|season|term|olympics|games)\b)"),
     ("weekday", rf"(?:(?:early|late|earlier|later)\s+)?{WEEKDAY}{PART_OF_DAY}"),

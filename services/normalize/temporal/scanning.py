@@ -46,7 +46,7 @@ _STARTS = {
     "coming next upcoming future",
     "year_ref": "the",
     "holiday": "christmas new thanksgiving election",
-    "year": "MOD fiscal the year DIGIT seventeen eighteen nineteen",
+    "year": "MOD fiscal the year DIGIT seventeen eighteen nineteen pre post",
     "month": "MOD MONTH",
     "season": "the early late mid SEASON",
     "weekday": "early late earlier later WEEKDAY",

@@ -55,6 +55,14 @@ _DETERMINER = re.compile(
     re.IGNORECASE,
 )
 _PARTICIPLES = frozenset({"expected", "scheduled", "planned"})
+# "guidelines to be published in November": a passive infinitive is something still to happen, and outweighs the past
+# verb that reports it ("he added that ..."); after a verb of report or appearance ("said to be held") it dates nothing.
+_PASSIVE_AHEAD = re.compile(r"\s+[a-z]+(?:ed|en)\b", re.IGNORECASE)
+_HEARSAY = re.compile(
+    r"\b(?:said|say|says|believed|thought|known|reported|alleged|appears?|appeared|seems?|seemed|supposed|claimed|"
+    r"understood|presumed|feared|rumou?red)\s+$",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
@@ -71,7 +79,11 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
     cut = _AFTER_BREAK.search(after)
     beyond = ""
     if cut:
-        after, beyond = after[: cut.start()], after[cut.end() :]
+        # A fronted phrase's main clause may run long ("In January, a week after the anniversary of ..., a bomb
+        # exploded"): read it to the end of the sentence, twice the usual window at most.
+        after_end = end + cut.end()
+        beyond = text[after_end : min(sentence_end, after_end + 2 * _WINDOW)]
+        after = after[: cut.start()]
     return before, after, beyond
 
 
@@ -95,6 +107,12 @@ def _cues(fragment: str, enough: int | None = None) -> list[tuple[str, str]]:
             if intent:
                 if found and last_start == intent.start():
                     found.pop()  # "agreed" was the verb of intention itself, not a past event
+                cue = ("future", "strong")
+            elif (
+                verb == "be"
+                and _PASSIVE_AHEAD.match(fragment, match.end())
+                and not _HEARSAY.search(fragment, lead, match.start())
+            ):
                 cue = ("future", "strong")
             elif verb not in _NOT_VERB_AFTER_TO and not (verb.endswith("s") and not verb.endswith("ss")):
                 cue = ("future", "weak")

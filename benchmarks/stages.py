@@ -79,16 +79,27 @@ async def run_stage(settings: Settings, normalizer: object, events: list[Bulleti
     try:
         await fill_raw(redis, settings.streams.raw, events)
         stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, normalizer)
+        drained, handled = asyncio.Event(), 0
+
+        async def handle(entries):  # signals the last batch at once: polling would wake the loop during batches
+            nonlocal handled
+            failures = await stage.handle(entries)
+            handled += len(entries) - len(failures)
+            if handled >= len(events):
+                drained.set()
+            return failures
+
         loop = stage_loop(
-            settings, redis, stage="normalize", partition=settings.streams.only, group=NORMALIZE_GROUP, handler=stage.handle
+            settings, redis, stage="normalize", partition=settings.streams.only, group=NORMALIZE_GROUP, handler=handle
         )
         started = time.perf_counter()
         task = asyncio.create_task(loop.run())
-        while loop.processed < len(events):
-            if task.done():
-                task.result()
-                raise RuntimeError("the stage loop stopped early")
-            await asyncio.sleep(0.002)
+        waiting = asyncio.create_task(drained.wait())
+        await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
+        if not drained.is_set():
+            waiting.cancel()
+            task.result()
+            raise RuntimeError("the stage loop stopped early")
         elapsed = time.perf_counter() - started
         loop.stop()
         await task

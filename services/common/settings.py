@@ -172,6 +172,12 @@ class Settings(BaseSettings):
     ingest_port: int = Field(default=8000, ge=0, le=65535)
     store_host: str = "127.0.0.1"
     store_port: int = Field(default=8001, ge=0, le=65535)
+    normalize_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Worker processes that normalise, one per core to use; 0: a thread of the normalize service.",
+    )
     normalize_metrics_host: str = "127.0.0.1"
     normalize_metrics_port: int = Field(default=8002, ge=0, le=65535, description="0 turns the endpoint off.")
 

@@ -16,12 +16,13 @@ from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Partition, Settings
 from services.normalize.normalizer import Normalizer
 from services.normalize.stage import NormalizeStage
+from services.normalize.workers import NormalizerLike, NormalizerPool
 
 
 def build_loop(
     settings: Settings,
     redis: Redis,
-    normalizer: Normalizer,
+    normalizer: NormalizerLike | NormalizerPool,
     partition: Partition | None = None,
     assignment: Assignment | None = None,
 ) -> StageLoop:
@@ -39,14 +40,27 @@ def build_loop(
     )
 
 
-def create_app(settings: Settings | None = None, normalizer: Normalizer | None = None) -> FastStream:
+def create_app(settings: Settings | None = None, normalizer: NormalizerLike | NormalizerPool | None = None) -> FastStream:
+    """`normalizer`: a loaded normaliser (run as WIRELOG_NORMALIZE_PROCESSES says) or a pool already started."""
     settings = settings or Settings()
+    pools: list[NormalizerPool] = []
 
     def make_loops(redis: Redis, assignment: Assignment) -> list[StageLoop]:
-        loaded = normalizer or Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
-        return [build_loop(settings, redis, loaded, p, assignment) for p in settings.streams.partitions]
+        if isinstance(normalizer, NormalizerPool):
+            pool = normalizer
+        else:
+            cache_dir = settings.cache_dir
+            loaded = normalizer or Normalizer(cache_dir=Path(cache_dir) if cache_dir else None)
+            pool = NormalizerPool(loaded, settings.normalize_processes, cache_dir)
+        pools.append(pool)  # one pool for every partition's loop
+        return [build_loop(settings, redis, pool, p, assignment) for p in settings.streams.partitions]
 
     app = stage_app(settings, "normalize", make_loops)
+
+    @app.on_shutdown
+    def close_pool() -> None:  # after the loops have stopped (hooks run in the order they were added)
+        for pool in pools:
+            pool.close()
 
     @app.on_startup
     def serve_metrics() -> None:

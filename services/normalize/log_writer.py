@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import TypeAdapter
 from redis.asyncio import Redis
 
-from schemas import ItemNormalized
 from services.common.settings import Partition
+from services.normalize.workers import Normalized
 
 # One call commits a whole batch. KEYS[1] input stream, KEYS[2] output stream, KEYS[3] heads hash
 # (item id -> latest event id). ARGV[1] group; then per input entry: its id ('' when replaying: nothing to ack),
@@ -67,9 +66,7 @@ end
 return results
 """
 
-Commit = tuple[str, Sequence[ItemNormalized]]  # (input entry id or '' when replaying, its events)
-
-_ITEM_NORMALIZED = TypeAdapter(ItemNormalized)  # dump_json gives bytes, which go to Redis as they are
+Commit = tuple[str, Sequence[Normalized]]  # (input entry id or '' when replaying, its serialised items)
 
 
 class NormalizedLog:
@@ -79,13 +76,13 @@ class NormalizedLog:
         self._commit = redis.register_script(_COMMIT)
 
     async def commit(self, batch: Sequence[Commit], group: str = "") -> list[tuple[int, int]]:
-        """Commit every entry's events (and ack the entry) atomically; per entry (written, unchanged) or (-1, 0)."""
+        """Commit every entry's items (and ack the entry) atomically; per entry (written, unchanged) or (-1, 0)."""
         if not batch:
             return []
         args: list[str | int | bytes] = [group]
-        for entry_id, events in batch:
-            args += [entry_id, len(events)]
-            for event in events:
-                args += [event.data.item_id, event.id, _ITEM_NORMALIZED.dump_json(event)]
+        for entry_id, items in batch:
+            args += [entry_id, len(items)]
+            for item in items:
+                args.extend(item)
         reply = await self._commit(keys=[self.partition.raw, self.partition.normalized, self.partition.heads], args=args)
         return list(zip(reply[::2], reply[1::2], strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 
 from services.common.redis import async_client
 from services.common.settings import Settings
@@ -67,6 +68,11 @@ def cmd_partitions(args: argparse.Namespace) -> int:
     return _run(go())
 
 
+def default_processes() -> int:
+    """A replay is a batch job: by default it normalises on every core (up to 8)."""
+    return min(os.cpu_count() or 1, 8)
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from services.operations.replay import command
 
@@ -102,5 +108,11 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--batch", type=int, default=500)
     replay.add_argument(
         "--partition", type=int, action="append", help="normalize: only this partition (repeatable; default: all)"
+    )
+    replay.add_argument(
+        "--processes",
+        type=int,
+        default=default_processes(),
+        help=f"normalize: worker processes, one per core to use; 0: this process only (default: {default_processes()})",
     )
     replay.set_defaults(func=cmd_replay)

@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,53 +60,81 @@ def chosen_partitions(settings: Settings, numbers: list[int] | None) -> list[Par
 
 
 async def replay_normalize(
-    settings: Settings, start: str, end: str, batch: int, resume: bool, partitions: list[int] | None = None
+    settings: Settings,
+    start: str,
+    end: str,
+    batch: int,
+    resume: bool,
+    partitions: list[int] | None = None,
+    processes: int = 0,
 ) -> Counter:
     """Each partition in turn: raw partition n is re-normalised into normalised partition n, which keeps the
-    per-source order (a source lives in one partition); partitions are independent, so no global order is needed."""
+    per-source order (a source lives in one partition); partitions are independent, so no global order is needed.
+    With `processes`, the normalising is spread over that many worker processes; the commits stay in log order."""
     from services.normalize.normalizer import Normalizer
+    from services.normalize.workers import NormalizerPool
 
+    normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
+    pool = NormalizerPool(normalizer, processes, settings.cache_dir)
+    pool.start()  # forked before this process opens connections or starts threads
     redis = async_client(settings.redis_url, settings.redis_cluster)
     try:
-        normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
         chosen = chosen_partitions(settings, partitions)
         everything = (start, end) == ("-", "+")
         total = sum([await redis.xlen(partition.raw) for partition in chosen]) if everything else 0
         bar = progress(total, "bulletin")
         counts: Counter = Counter()
         for partition in chosen:
-            counts += await _replay_partition(redis, partition, normalizer, start, end, batch, resume, bar)
+            counts += await _replay_partition(redis, partition, pool, start, end, batch, resume, bar)
         bar.close()
         return counts
     finally:
         await redis.aclose()
+        pool.close()
 
 
-async def _replay_partition(redis, partition: Partition, normalizer, start: str, end: str, batch: int, resume: bool, bar) -> Counter:  # noqa: ANN001, E501
+async def _replay_partition(redis, partition: Partition, pool, start: str, end: str, batch: int, resume: bool, bar) -> Counter:  # noqa: ANN001, E501
+    """Reads batch k+1 and commits batch k while the pool normalises batch k+1: the workers never wait for Redis."""
     from services.normalize.log_writer import NormalizedLog
-    from services.normalize.stage import normalize_entry
 
     checkpoint = partition.replay_cursor("normalize")
     if resume and (saved := await redis.get(checkpoint)):
         start = "(" + saved
     output = NormalizedLog(redis, partition)
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
     counts: Counter = Counter()
-    cursor = start
-    while rows := await redis.xrange(partition.raw, cursor, end, count=batch):
+
+    async def commit(rows: list, normalizing: asyncio.Future) -> None:
         commits = []
-        for entry in (Entry(entry_id, fields) for entry_id, fields in rows):
-            try:
-                commits.append(("", normalize_entry(entry, normalizer, clock)))
-            except PermanentError:
+        for outcome in await normalizing:
+            if isinstance(outcome, PermanentError):
                 counts["failed"] += 1
+            elif isinstance(outcome, Exception):
+                raise outcome  # not the entry's fault (a worker died, a bug): stop; --resume continues from here
+            else:
+                commits.append(("", outcome))
         for written, unchanged in await output.commit(commits):
             counts["written"] += written
             counts["unchanged"] += unchanged
         counts["read"] += len(rows)
         await redis.set(checkpoint, rows[-1][0])
         bar.update(len(rows))
-        cursor = "(" + rows[-1][0]
+
+    previous = None
+    cursor = start
+    try:
+        while rows := await redis.xrange(partition.raw, cursor, end, count=batch):
+            entries = [Entry(entry_id, fields) for entry_id, fields in rows]
+            normalizing = asyncio.ensure_future(pool.run(entries, datetime.now(UTC)))
+            if previous is not None:
+                await commit(*previous)
+            previous = rows, normalizing
+            cursor = "(" + rows[-1][0]
+        if previous is not None:
+            await commit(*previous)
+            previous = None
+    finally:
+        if previous is not None:  # stopped by an error: let the batch in flight finish before the pool closes
+            await asyncio.gather(previous[1], return_exceptions=True)
     await redis.delete(checkpoint)
     return counts
 
@@ -167,7 +195,9 @@ def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     if args.stage == "normalize":
         bounds = stream_bound(args.start), stream_bound(args.end, end=True)
-        counts = asyncio.run(replay_normalize(settings, *bounds, args.batch, args.resume, args.partition))
+        counts = asyncio.run(
+            replay_normalize(settings, *bounds, args.batch, args.resume, args.partition, args.processes)
+        )
     elif args.rebuild:
         counts = rebuild_store(settings, args.batch, args.resume)
     else:

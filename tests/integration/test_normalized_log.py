@@ -8,15 +8,16 @@ from schemas import ItemNormalized
 from schemas.streams import NORMALIZE_GROUP
 from services.common.eventlog import encode, ensure_group
 from services.normalize.log_writer import NormalizedLog
+from services.normalize.workers import Normalized, serialized
 from tests.integration.helpers import events_in, received
 
 pytestmark = pytest.mark.integration
 
 
-def item_event(item_id: str, version: str = "1") -> ItemNormalized:
-    """A normalised item with no mentions: only its ids matter to the commit script."""
+def item_event(item_id: str, version: str = "1") -> Normalized:
+    """A normalised item with no mentions, serialised: only its ids matter to the commit script."""
     bulletin_id = item_id.split(":")[0]
-    return ItemNormalized.model_validate(
+    return serialized(ItemNormalized.model_validate(
         {
             "id": f"evt_{item_id}_v{version}",
             "occurred_at": datetime(2024, 6, 13, tzinfo=UTC),
@@ -37,7 +38,7 @@ def item_event(item_id: str, version: str = "1") -> ItemNormalized:
                 "event_date": {"value": "2024-06-13", "precision": "reported"},
             },
         }
-    )
+    ))
 
 
 async def test_an_item_met_twice_in_one_batch_is_written_once(settings, redis):
@@ -51,7 +52,7 @@ async def test_a_new_version_later_in_the_same_batch_is_written_and_becomes_the_
     log = NormalizedLog(redis, settings.streams.only)
     first, second = item_event("b_1:0", "1"), item_event("b_1:0", "2")
     assert await log.commit([("", [first]), ("", [second])]) == [(1, 0), (1, 0)]
-    assert await redis.hget(settings.streams.only.heads, "b_1:0") == second.id
+    assert await redis.hget(settings.streams.only.heads, "b_1:0") == second[1]
     assert await log.commit([("", [second])]) == [(0, 1)]
 
 

@@ -1,5 +1,7 @@
 """Store and replay on a real Redis and SQLite: upserts, filters, revisions, and rebuilds that match live."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from schemas.streams import STORE_GROUP
@@ -10,7 +12,7 @@ from services.store.database import Database
 from services.store.queries import EventFilters, get_bulletin, get_event, list_events
 from services.store.stage import StoreStage
 from services.common.hosting import stage_loop
-from tests.integration.helpers import add_raw, received, running, wait_until
+from tests.integration.helpers import add_raw, events_in, received, running, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -84,6 +86,19 @@ async def test_a_new_normalizer_version_writes_new_revisions(store_settings, red
         await wait_until(lambda: _all_version(db, "9.9.9"))
     rows = list_events(db, EventFilters(), 100, None)["items"]
     assert {r["revision"] for r in rows} == {2}
+
+
+async def test_a_replay_on_worker_processes_writes_what_one_process_would(store_settings, redis, normalizer, monkeypatch):
+    await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
+    before = await redis.xlen(store_settings.streams.normalized)
+    bumped = Normalizer(normalizer.gazetteer, normalizer.actor_dictionary, version="9.9.9")
+    monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda **_: bumped)
+    counts = await replay_normalize(store_settings, "-", "+", batch=1, resume=False, processes=2)
+    assert (counts["read"], counts["written"], counts["failed"]) == (2, 3, 0)
+    replayed = (await events_in(redis, store_settings.streams.normalized))[before:]
+    expected = [item for bulletin in BULLETINS for item in bumped.normalize(bulletin, datetime.now(UTC))]
+    assert [e["id"] for e in replayed] == [e.id for e in expected]
+    assert [e["data"] for e in replayed] == [e.data.model_dump(mode="json") for e in expected]
 
 
 async def test_rebuild_reproduces_the_live_store(store_settings, redis, normalizer):

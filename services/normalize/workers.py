@@ -1,0 +1,207 @@
+"""Where normalisation runs: in the service's own process, or in worker processes, one per core.
+
+The live stage and replay hand a batch of raw entries to a `NormalizerPool` and get back, per entry and in order,
+either its items serialised for the normalised log or the error that stopped it. Serialising in the worker keeps
+the models there: what crosses to the event loop is (item id, event id, JSON bytes), all that the commit needs.
+
+- `processes=0`: in this process, on the event loop, which gets its turn between entries at least every
+  `YIELD_EVERY` seconds: lease heartbeats and other partitions' Redis replies go on during a long batch instead
+  of waiting for it. (A thread would do the same at a cost: handing each batch to another core made the
+  transport benchmark 15% slower, and the normaliser holds the GIL anyway.)
+- `processes=N`: N worker processes, each with the normaliser. On Linux they are forked from the process that
+  loaded it (its memory is shared until written; start-up costs nothing more), elsewhere each loads its own copy
+  from the cache. A batch is cut into N runs of neighbouring entries of about equal size; results come back in
+  entry order, so what is committed, and in which order, is the same as with one thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import multiprocessing
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import structlog
+from pydantic import TypeAdapter
+
+from schemas import BulletinReceived, ItemNormalized
+from schemas.streams import EVENT_FIELD
+from services.common.eventlog import Entry, PermanentError, decode_event
+
+log = structlog.get_logger()
+
+# One normalised item as the log takes it: item id, event id, the ItemNormalized event as JSON.
+Normalized = tuple[str, str, bytes]
+# Per raw entry: its items, or why it failed (a PermanentError dead-letters it at once, anything else is retried).
+Outcome = list[Normalized] | Exception
+
+# With processes=0, the longest the event loop waits for its turn during a batch (one entry is never cut).
+YIELD_EVERY = 0.02
+
+_ITEM_NORMALIZED = TypeAdapter(ItemNormalized)  # dump_json gives bytes, which go to Redis as they are
+
+
+class NormalizerLike(Protocol):
+    def normalize(self, event: BulletinReceived, recorded_at: datetime) -> list[ItemNormalized]: ...
+
+
+def serialized(event: ItemNormalized) -> Normalized:
+    return event.data.item_id, event.id, _ITEM_NORMALIZED.dump_json(event)
+
+
+def normalize_one(normalizer: NormalizerLike, entry: Entry, recorded_at: datetime) -> Outcome:
+    """The pure part shared by the live stage and replay: decode, normalise and serialise one raw entry."""
+    try:
+        event = decode_event(entry, BulletinReceived)
+        return [serialized(item) for item in normalizer.normalize(event, recorded_at)]
+    except Exception as exc:  # one bad bulletin never holds up the others
+        return exc
+
+
+def normalize_entries(normalizer: NormalizerLike, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
+    return [normalize_one(normalizer, entry, recorded_at) for entry in entries]
+
+
+# The normaliser of a worker process: inherited when forked, loaded by `_start_worker` otherwise.
+_WORKER_NORMALIZER: NormalizerLike | None = None
+
+
+def _start_worker(normalizer: NormalizerLike | None, cache_dir: str | None) -> None:
+    global _WORKER_NORMALIZER
+    # The service stops its workers itself: Ctrl-C reaches the whole process group, and would only print
+    # tracebacks here. On Linux a worker whose service died (even by SIGKILL) is told to stop too.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if normalizer is None:
+        from services.normalize.normalizer import Normalizer
+
+        normalizer = Normalizer(cache_dir=Path(cache_dir) if cache_dir else None)
+    _WORKER_NORMALIZER = normalizer
+
+
+def _in_worker(entries: list[Entry], recorded_at: datetime) -> list[Outcome]:
+    assert _WORKER_NORMALIZER is not None
+    outcomes = normalize_entries(_WORKER_NORMALIZER, entries, recorded_at)
+    # An error crosses back pickled: keep the kind that decides retry or dead letter, and the message.
+    return [
+        o if isinstance(o, list | PermanentError) else RuntimeError(f"{type(o).__name__}: {o}") for o in outcomes
+    ]
+
+
+def _ready() -> bool:
+    return _WORKER_NORMALIZER is not None
+
+
+def split(entries: Sequence[Entry], parts: int) -> list[list[Entry]]:
+    """Runs of neighbouring entries, at most `parts`, of about equal size (an entry's size stands for its work):
+    a run ends before the entry whose middle lies past the run's share."""
+    sizes = [len(entry.fields.get(EVENT_FIELD) or b"") + 1 for entry in entries]
+    total = sum(sizes)
+    runs: list[list[Entry]] = []
+    current: list[Entry] = []
+    filled = 0
+    for entry, size in zip(entries, sizes, strict=True):
+        if current and len(runs) < parts - 1 and (2 * filled + size) * parts > 2 * total * (len(runs) + 1):
+            runs.append(current)
+            current = []
+        current.append(entry)
+        filled += size
+    if current:
+        runs.append(current)
+    return runs
+
+
+class NormalizerPool:
+    """Runs `normalize_entries` for the event loop: in this process (processes=0) or in worker processes."""
+
+    def __init__(self, normalizer: NormalizerLike | None, processes: int = 0, cache_dir: str | None = None) -> None:
+        if normalizer is None and processes == 0:
+            raise ValueError("a pool without worker processes needs a loaded normaliser")
+        self.normalizer = normalizer
+        self.processes = processes
+        self.cache_dir = cache_dir
+        self._executor: Executor | None = self._new_executor() if processes else None
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        fork = sys.platform == "linux" and self.normalizer is not None
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        # Forked workers inherit the loaded normaliser; the others load it (initargs are then pickled: no models).
+        inherited = self.normalizer if fork else None
+        return ProcessPoolExecutor(
+            self.processes, mp_context=context, initializer=_start_worker, initargs=(inherited, self.cache_dir)
+        )
+
+    def start(self) -> None:
+        """Start the worker processes now and wait until each has its normaliser. Best called before the event loop
+        and any other thread start: a fork copies only the calling thread, and locks other threads might hold."""
+        if self._executor is not None:
+            for ready in [self._executor.submit(_ready) for _ in range(self.processes)]:
+                if not ready.result():
+                    raise RuntimeError("a normalize worker process started without its normaliser")
+
+    async def run(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
+        """Per entry, in order: its serialised items or its error."""
+        if not entries:
+            return []
+        if self._executor is None:
+            return await self._here(entries, recorded_at)
+        loop = asyncio.get_running_loop()
+        executor = self._executor
+        runs = split(entries, self.processes)
+        results = await asyncio.gather(
+            *(loop.run_in_executor(executor, _in_worker, run, recorded_at) for run in runs), return_exceptions=True
+        )
+        outcomes: list[Outcome] = []
+        for run, result in zip(runs, results, strict=True):
+            if isinstance(result, BrokenProcessPool):
+                self._renew(executor, result)
+                result = await self._one_by_one(run, recorded_at)
+            elif isinstance(result, BaseException):
+                raise result
+            outcomes.extend(result)
+        return outcomes
+
+    async def _here(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
+        assert self.normalizer is not None
+        outcomes: list[Outcome] = []
+        turn = time.perf_counter() + YIELD_EVERY
+        for entry in entries:
+            outcomes.append(normalize_one(self.normalizer, entry, recorded_at))
+            if time.perf_counter() > turn:
+                await asyncio.sleep(0)  # the loop's turn: heartbeats, replies, other partitions
+                turn = time.perf_counter() + YIELD_EVERY
+        return outcomes
+
+    async def _one_by_one(self, run: list[Entry], recorded_at: datetime) -> list[Outcome]:
+        """After a worker died (killed, out of memory) during a run: its entries again, each alone, so that only
+        the entry that kills a worker fails (and is retried, then dead-lettered, like any other failure)."""
+        loop = asyncio.get_running_loop()
+        outcomes: list[Outcome] = []
+        for entry in run:
+            executor = self._executor
+            try:
+                outcomes += await loop.run_in_executor(executor, _in_worker, [entry], recorded_at)
+            except BrokenProcessPool as exc:
+                self._renew(executor, exc)
+                outcomes.append(RuntimeError("the normalize worker process died on this entry"))
+        return outcomes
+
+    def _renew(self, broken: Executor, error: BaseException) -> None:
+        """New workers for a broken pool, once however many runs saw it break."""
+        if self._executor is broken:
+            log.error("a normalize worker process died; starting new ones", error=str(error))
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,135 @@
+"""Normalising on worker processes and in-process: the same log, a dying worker costs one entry, the loop breathes."""
+
+import asyncio
+import os
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.streams import NORMALIZE_GROUP
+from services.common.eventlog import Entry, encode
+from services.normalize.app import build_loop
+from services.normalize.workers import NormalizerPool
+from services.operations.dead_letters import list_dead_letters
+from tests.integration.helpers import add_raw, events_in, received, running, wait_until
+
+pytestmark = pytest.mark.integration
+
+TEXTS = [
+    "Shelling hit Kharkiv on Monday, the governor said.",
+    "Talks between the delegations resume in Istanbul on Friday.",
+    "Zelenksy addressed the parliament in Kyiv on Wednesday.",
+    "Rain in Odesa.",
+    "The mayor of Lviv said two districts lost power overnight.",
+    "Moscow said its forces would scale back near Chernihiv.",
+    "Aid convoys reached Mariupol's outskirts on Tuesday.",
+    "A quiet night.",
+]
+
+
+class Killer:
+    """Normalises like the real normaliser, but the process dies (as when killed or out of memory) on a marker."""
+
+    def __init__(self, real, marker="KILL"):
+        self.real, self.marker = real, marker
+
+    def normalize(self, event, recorded_at):
+        if any(self.marker in item.text for item in event.data.items):
+            os._exit(9)
+        return self.real.normalize(event, recorded_at)
+
+
+def _entries(events) -> list[Entry]:
+    return [Entry(f"{n + 1}-0", encode(event)) for n, event in enumerate(events)]
+
+
+async def test_worker_processes_write_the_same_log_as_one_thread(settings, redis, normalizer):
+    events = [received(text=text, source=f"desk-{n % 3}") for n, text in enumerate(TEXTS * 3)]
+    pool = NormalizerPool(normalizer, processes=2)
+    pool.start()
+    try:
+        for event in events:
+            await add_raw(redis, settings, event)
+        async with running(build_loop(settings, redis, pool)):
+            await wait_until(lambda: _length(redis, settings.streams.normalized, len(events)))
+    finally:
+        pool.close()
+    logged = await events_in(redis, settings.streams.normalized)
+    expected = [item for event in events for item in normalizer.normalize(event, datetime.now(UTC))]
+    assert [e["id"] for e in logged] == [e.id for e in expected]
+    assert [e["data"] for e in logged] == [e.data.model_dump(mode="json") for e in expected]
+    assert (await redis.xpending(settings.streams.raw, NORMALIZE_GROUP))["pending"] == 0
+
+
+async def test_a_worker_that_dies_fails_only_the_entry_it_died_on(normalizer):
+    pool = NormalizerPool(Killer(normalizer), processes=2)
+    pool.start()
+    try:
+        texts = ["Calm day in Lviv.", "Rain in Odesa.", "KILL this worker.", "Shelling near Sumy.", "Snow in Kyiv."]
+        outcomes = await pool.run(_entries([received(text=text) for text in texts]), datetime.now(UTC))
+        assert [type(o).__name__ for o in outcomes] == ["list", "list", "RuntimeError", "list", "list"]
+        assert "died" in str(outcomes[2])
+        assert [len(o) for o in outcomes if isinstance(o, list)] == [1, 1, 1, 1]
+        # the pool has new workers: the next batch goes through
+        again = await pool.run(_entries([received(text="Fog over Dnipro.")]), datetime.now(UTC))
+        assert isinstance(again[0], list) and len(again[0]) == 1
+    finally:
+        pool.close()
+
+
+async def test_an_entry_that_keeps_killing_workers_is_dead_lettered_while_others_flow(settings, redis, normalizer):
+    pool = NormalizerPool(Killer(normalizer), processes=2)
+    pool.start()
+    try:
+        await add_raw(redis, settings, received(text="Calm day in Lviv."))
+        killer_id = await add_raw(redis, settings, received(text="KILL again."))
+        await add_raw(redis, settings, received(text="Rain in Odesa."))
+        async with running(build_loop(settings, redis, pool)):
+            await wait_until(lambda: _length(redis, settings.streams.normalized, 2))
+            dead = await wait_until(lambda: list_dead_letters(redis, settings.streams, "normalize"))
+    finally:
+        pool.close()
+    assert [d["original_id"] for d in dead] == [killer_id]
+    assert "died" in dead[0]["error"]
+    assert int(dead[0]["attempts"]) == settings.max_deliveries
+
+
+class Busy:
+    """A normaliser that computes for a while without releasing the GIL by itself (no I/O, no sleep)."""
+
+    def __init__(self, real, seconds):
+        self.real, self.seconds = real, seconds
+
+    def normalize(self, event, recorded_at):
+        deadline = time.perf_counter() + self.seconds
+        while time.perf_counter() < deadline:
+            sum(range(1000))
+        return self.real.normalize(event, recorded_at)
+
+
+async def test_the_event_loop_keeps_running_while_a_batch_is_normalised(normalizer):
+    """Lease heartbeats and Redis replies must not wait for a long batch (a lost lease hands the partition over)."""
+    pool = NormalizerPool(Busy(normalizer, 0.03))
+    ticks = 0
+
+    async def tick():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        outcomes = await pool.run(_entries([received(text=f"Item {n}.") for n in range(20)]), datetime.now(UTC))
+    finally:
+        ticker.cancel()
+        pool.close()
+    assert all(isinstance(o, list) for o in outcomes)
+    # The batch took 0.6 s and the loop had a turn after each 30 ms entry (a sleeping task needs two turns to wake
+    # and step: ~10 ticks). Run to the end at once, the batch would have left it none.
+    assert ticks >= 5
+
+
+async def _length(redis, stream, n):
+    return await redis.xlen(stream) >= n

@@ -49,20 +49,25 @@ class NormalizeStage:
         self.log = log.bind(stage="normalize")
 
     async def handle(self, entries: list[Entry]) -> Failures:
+        """Each run of the batch is committed, with its acks, as soon as it is normalised, in log order."""
         failures: Failures = {}
-        done: list[tuple[Entry, list[Normalized]]] = []
-        for entry, outcome in zip(entries, await self.pool.run(entries, self.clock()), strict=True):
-            if isinstance(outcome, Exception):
-                failures[entry.id] = outcome
-            else:
-                done.append((entry, outcome))
-        replies = await self.output.commit([(entry.id, items) for entry, items in done], self.group)
+        committed, last_id = 0, ""
         per_bulletin = self.log.is_enabled_for(logging.DEBUG)  # else its arguments are built for nothing
-        for (entry, items), (written, unchanged) in zip(done, replies, strict=True):
-            if written == -1:
-                self.log.info("entry already processed elsewhere", **_ids(entry, items))
-            elif per_bulletin:
-                self.log.debug("bulletin normalized", **_ids(entry, items), items_written=written, items_unchanged=unchanged)
-        if done:
-            self.log.info("batch normalized", entries=len(done), failed=len(failures), last_entry_id=done[-1][0].id)
+        for run, pending in self.pool.submit(entries, self.clock()):
+            done: list[tuple[Entry, list[Normalized]]] = []
+            for entry, outcome in zip(run, await pending, strict=True):
+                if isinstance(outcome, Exception):
+                    failures[entry.id] = outcome
+                else:
+                    done.append((entry, outcome))
+            replies = await self.output.commit([(entry.id, items) for entry, items in done], self.group)
+            for (entry, items), (written, unchanged) in zip(done, replies, strict=True):
+                if written == -1:
+                    self.log.info("entry already processed elsewhere", **_ids(entry, items))
+                elif per_bulletin:
+                    self.log.debug("bulletin normalized", **_ids(entry, items), items_written=written, items_unchanged=unchanged)
+            committed += len(done)
+            last_id = done[-1][0].id if done else last_id
+        if committed:
+            self.log.info("batch normalized", entries=committed, failed=len(failures), last_entry_id=last_id)
         return failures

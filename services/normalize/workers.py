@@ -45,6 +45,8 @@ Outcome = list[Normalized] | Exception
 
 # With processes=0, the longest the event loop waits for its turn during a batch (one entry is never cut).
 YIELD_EVERY = 0.02
+# With worker processes: runs a batch is cut into, per process (more runs, less idle time around each commit).
+RUNS_PER_PROCESS = 2
 
 _ITEM_NORMALIZED = TypeAdapter(ItemNormalized)  # dump_json gives bytes, which go to Redis as they are
 
@@ -148,27 +150,30 @@ class NormalizerPool:
                 if not ready.result():
                     raise RuntimeError("a normalize worker process started without its normaliser")
 
-    async def run(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
-        """Per entry, in order: its serialised items or its error."""
+    def submit(self, entries: Sequence[Entry], recorded_at: datetime) -> list[tuple[list[Entry], asyncio.Future]]:
+        """The batch as runs of neighbouring entries, each already being normalised; each future gives the run's
+        outcomes. Committing each run as soon as it is done, in order, keeps the workers busy with the next runs
+        meanwhile: a batch is cut into `RUNS_PER_PROCESS` runs per worker process."""
         if not entries:
             return []
         if self._executor is None:
-            return await self._here(entries, recorded_at)
-        loop = asyncio.get_running_loop()
+            return [(list(entries), asyncio.ensure_future(self._here(entries, recorded_at)))]
         executor = self._executor
-        runs = split(entries, self.processes)
-        results = await asyncio.gather(
-            *(loop.run_in_executor(executor, _in_worker, run, recorded_at) for run in runs), return_exceptions=True
-        )
-        outcomes: list[Outcome] = []
-        for run, result in zip(runs, results, strict=True):
-            if isinstance(result, BrokenProcessPool):
-                self._renew(executor, result)
-                result = await self._one_by_one(run, recorded_at)
-            elif isinstance(result, BaseException):
-                raise result
-            outcomes.extend(result)
-        return outcomes
+        return [
+            (run, asyncio.ensure_future(self._in_pool(executor, run, recorded_at)))
+            for run in split(entries, self.processes * RUNS_PER_PROCESS)
+        ]
+
+    async def run(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
+        """Per entry, in order: its serialised items or its error."""
+        return [outcome for _, pending in self.submit(entries, recorded_at) for outcome in await pending]
+
+    async def _in_pool(self, executor: ProcessPoolExecutor, run: list[Entry], recorded_at: datetime) -> list[Outcome]:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, _in_worker, run, recorded_at)
+        except BrokenProcessPool as exc:
+            self._renew(executor, exc)
+            return await self._one_by_one(run, recorded_at)
 
     async def _here(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
         assert self.normalizer is not None

@@ -86,24 +86,27 @@ def _drive(
     return outcome, watcher
 
 
-def sustained(redis_url: str, workdir: Path, pool: list[str], count: int, tag: str) -> dict:
+def sustained(redis_url: str, workdir: Path, pool: list[str], count: int, tag: str, env: dict | None = None) -> dict:
     """Push `count` items as fast as ingest takes them (10 bulletins of 10 items a request); items/s into the store."""
     count -= count % ITEMS_PER_BULLETIN
-    with ServiceProcesses(redis_url, workdir, f"bench-e2e-{tag}", ("ingest", "normalize", "store")) as services:
+    with ServiceProcesses(redis_url, workdir, f"bench-e2e-{tag}", ("ingest", "normalize", "store"), env) as services:
         outcome, watcher = _drive(services, workdir, _bodies(pool, count, tag, 10), count, concurrency=2, duration=1e9)
         first_sent = min(r["sent_at"] for r in outcome["results"])
         return {
             "items_per_s": count / (watcher.last_stored_at - first_sent),
             "push_items_per_s": count / outcome["seconds"],
-            "normalize_rss_mb": services.memory_mb("normalize")["VmRSS"],
-            "normalize_hwm_mb": services.memory_mb("normalize")["VmHWM"],
+            "normalize_hwm_mb": (memory := services.tree_memory_mb("normalize"))["max_hwm"],
+            "normalize_pss_mb": memory["pss_total"],
+            "normalize_processes": memory["processes"],
         }
 
 
-def latency(redis_url: str, workdir: Path, pool: list[str], seconds: float, rate_items: float, tag: str) -> dict:
+def latency(
+    redis_url: str, workdir: Path, pool: list[str], seconds: float, rate_items: float, tag: str, env: dict | None = None
+) -> dict:
     """One bulletin of 10 items a request at `rate_items` items/s for `seconds`; ingest-to-stored per bulletin."""
     count = int(seconds * rate_items) // ITEMS_PER_BULLETIN * ITEMS_PER_BULLETIN
-    with ServiceProcesses(redis_url, workdir, f"bench-lat-{tag}", ("ingest", "normalize", "store")) as services:
+    with ServiceProcesses(redis_url, workdir, f"bench-lat-{tag}", ("ingest", "normalize", "store"), env) as services:
         outcome, watcher = _drive(
             services, workdir, _bodies(pool, count, tag, 1), count, concurrency=8, rate=rate_items / ITEMS_PER_BULLETIN
         )

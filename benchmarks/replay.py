@@ -32,7 +32,7 @@ async def _fill(settings: Settings, stream: str, entries: list[dict[str, str]]) 
         await redis.aclose()
 
 
-def replay_normalize(settings: Settings, pool: list[str], count: int) -> float:
+def replay_normalize(settings: Settings, pool: list[str], count: int, processes: int = 0) -> float:
     """Items/s of `replay normalize` over `count` raw items (bulletins of 10)."""
     from services.operations.replay import replay_normalize as replay
 
@@ -43,7 +43,7 @@ def replay_normalize(settings: Settings, pool: list[str], count: int) -> float:
         await fill_raw(redis, settings.streams.raw, events)
         await redis.aclose()
         started = time.perf_counter()
-        counts = await replay(settings, "-", "+", BATCH, resume=False)
+        counts = await replay(settings, "-", "+", BATCH, resume=False, processes=processes)
         elapsed = time.perf_counter() - started
         if counts["written"] != count:
             raise RuntimeError(f"replay wrote {counts['written']} of {count} items")

@@ -22,6 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reps", type=int, default=3, help="repetitions; the median is reported")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: " + ",".join(SCENARIOS))
     parser.add_argument("--million", action="store_true", help="growth also at 10 x scale (1M items by default)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="normalize worker processes for end to end and replay (default: one per core)",
+    )
     parser.add_argument("--report", default="bench-report.json")
     parser.add_argument("--readme", default=None, help="also write the table into this README's ## Performance")
 
@@ -127,13 +133,24 @@ class Bench:
     def stage(self) -> None:
         from benchmarks.inputs import bulletins, items
         from benchmarks.stages import received_events, run_stage
+        from services.normalize.workers import NormalizerPool
 
         count = self.size(2_000) // 10 * 10
-        for rep in range(self.args.reps):
-            events = received_events(bulletins(items(self.pool, count, offset=rep * count), 10, f"stage-{rep}"))
-            rate = asyncio.run(run_stage(self.settings("stage"), self.normalizer(), events)) * 10
-            label = "normalize stage, real normaliser"
-            self.report.add("normalize.stage", label, "items/s", rate, "normaliser.items_per_s")
+        processes = self.args.processes
+        pool = NormalizerPool(self.normalizer(), processes)
+        pool.start()
+        try:
+            for rep in range(self.args.reps):
+                for key, normalizer, label in (
+                    ("normalize.stage", self.normalizer(), "normalize stage, real normaliser, in-process"),
+                    ("normalize.stage_pool", pool, f"normalize stage, {processes} worker processes"),
+                ):
+                    texts = items(self.pool, count, offset=rep * count)
+                    events = received_events(bulletins(texts, 10, f"{key}-{rep}"))
+                    rate = asyncio.run(run_stage(self.settings("stage"), normalizer, events)) * 10
+                    self.report.add(key, label, "items/s", rate, "normaliser.items_per_s")
+        finally:
+            pool.close()
 
     def ingest(self) -> None:
         from benchmarks.ingest import measure
@@ -151,11 +168,19 @@ class Bench:
         from benchmarks import end_to_end
 
         add, count = self.report.add, self.size(5_000)
+        processes = self.args.processes
+        pooled = {"WIRELOG_NORMALIZE_PROCESSES": str(processes)}
         for rep in range(self.args.reps):
-            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, count, f"s{rep}")
-            add("e2e.sustained", "end to end, ingest to store", "items/s", figures["items_per_s"], "normaliser.items_per_s")
-            add("e2e.normalize_rss_mb", "normalize worker peak RSS (VmHWM)", "MB", figures["normalize_hwm_mb"])
-            latency = end_to_end.latency(self.redis_url, self.workdir, self.pool, count / 500, 500, f"l{rep}")
+            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, count, f"s{rep}", pooled)
+            label = f"end to end, ingest to store (normalize: {processes} worker processes)"
+            add("e2e.sustained", label, "items/s", figures["items_per_s"], "normaliser.items_per_s")
+            add("e2e.normalize_rss_mb", "normalize: largest peak RSS of one process (VmHWM)", "MB", figures["normalize_hwm_mb"])
+            add("e2e.normalize_pss_mb", f"normalize: all {figures['normalize_processes']} processes together (PSS)", "MB",
+                figures["normalize_pss_mb"])
+            single = end_to_end.sustained(self.redis_url, self.workdir, self.pool, count, f"o{rep}")
+            add("e2e.sustained_single", "end to end, normalize in one process", "items/s", single["items_per_s"],
+                "normaliser.items_per_s")
+            latency = end_to_end.latency(self.redis_url, self.workdir, self.pool, count / 500, 500, f"l{rep}", pooled)
             add("e2e.p50_ms", "ingest-to-stored p50 at 500 items/s", "ms", latency["p50_ms"])
             add("e2e.p99_ms", "ingest-to-stored p99 at 500 items/s", "ms", latency["p99_ms"])
 
@@ -167,8 +192,9 @@ class Bench:
         templates = item_templates(self.normalizer(), self.pool[:50])
         reps, scale = (self.args.reps if self.args.scale <= 10_000 else 1), self.args.scale
         for _ in range(reps):
-            rate = replay.replay_normalize(self.settings("replay"), self.pool, scale)
-            self.report.add("replay.normalize", f"replay normalize over {scale:,} items", "items/s", rate, "normaliser.items_per_s")
+            rate = replay.replay_normalize(self.settings("replay"), self.pool, scale, self.args.processes)
+            label = f"replay normalize over {scale:,} items ({self.args.processes} processes)"
+            self.report.add("replay.normalize", label, "items/s", rate, "normaliser.items_per_s")
             rate = replay.rebuild_store(self.settings("rebuild"), self.pool, templates, scale)
             self.report.add("replay.rebuild", f"store rebuild over {scale:,} events", "events/s", rate, "broker.read_ack")
 
@@ -186,14 +212,15 @@ class Bench:
             run = normaliser.run(items(self.pool, n), cache, self.workdir)
             self._grow("normaliser", n, first, "normaliser alone", "items/s", len(run["timings"]) / sum(run["timings"]))
             self._grow("normaliser_hwm", n, first, "normaliser peak RSS", "MB", run["after"]["VmHWM"])
-            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, n, f"g{n}")
+            pooled = {"WIRELOG_NORMALIZE_PROCESSES": str(self.args.processes)}
+            figures = end_to_end.sustained(self.redis_url, self.workdir, self.pool, n, f"g{n}", pooled)
             self._grow("e2e", n, first, "end to end", "items/s", figures["items_per_s"])
-            self._grow("e2e_rss", n, first, "normalize worker peak RSS", "MB", figures["normalize_hwm_mb"])
+            self._grow("e2e_rss", n, first, "normalize largest peak RSS", "MB", figures["normalize_hwm_mb"])
             if n == self.args.scale and "replay.normalize" in self.report.figures:  # measured at this size already
                 replayed = self.report.figures["replay.normalize"].median
                 rebuilt = self.report.figures["replay.rebuild"].median
             else:
-                replayed = replay.replay_normalize(self.settings("g"), self.pool, n)
+                replayed = replay.replay_normalize(self.settings("g"), self.pool, n, self.args.processes)
                 rebuilt = replay.rebuild_store(self.settings("g"), self.pool, templates, n)
             self._grow("replay", n, first, "replay normalize", "items/s", replayed)
             self._grow("rebuild", n, first, "store rebuild", "events/s", rebuilt)
@@ -291,10 +318,13 @@ HOW = """\
 How it is measured (`benchmarks/`): one embedded Redis server of the bench's own; the broker baseline is plain
 redis-py (asyncio, hiredis) with ~1.5 KB entries; transport runs the real StageLoop + NormalizeStage with a
 normaliser that answers precomputed ItemNormalized events (one single-item bulletin per entry); the normaliser
-alone runs `Normalizer.analyze` in a child process; ingest and end to end run `wirelog ingest|normalize|store` as
-processes, driven by a load generator process over keep-alive HTTP on loopback; ingest-to-stored latency is the
-time from a bulletin's scheduled send to the moment a watcher polling the store's SQLite file (WAL, every 5 ms)
-sees its last item; replay figures include loading the normaliser. Growth points run once each. The partitions
+alone runs `Normalizer.analyze` on one item at a time in a child process (one core); the normalize stage runs
+bulletins of 10 items, in-process and on worker processes; ingest and end to end run `wirelog
+ingest|normalize|store` as processes, driven by a load generator process over keep-alive HTTP on loopback, normalize
+with one worker process per core (WIRELOG_NORMALIZE_PROCESSES, `--processes`) and, for comparison, in one process;
+ingest-to-stored latency is the time from a bulletin's scheduled send to the moment a watcher polling the store's
+SQLite file (WAL, every 5 ms) sees its last item; replay normalize runs `wirelog replay normalize` with its default
+of a worker process per core, and its figures include loading the normaliser. Growth points run once each. The partitions
 drains append a backlog at once to the raw log, once normalize and store are loaded and hold their partitions, and
 time until the store (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) holds every item: on an embedded
 3-primary Redis Cluster with 4 partitions, and on the bench's server with 1 partition as the baseline. The machine
@@ -310,7 +340,7 @@ def readme_body(meta: dict, table: str) -> str:
 
 
 def _given(args: argparse.Namespace) -> list[str]:
-    parts = [f"--scale {args.scale}", f"--reps {args.reps}", f"--corpus {args.corpus}"]
+    parts = [f"--scale {args.scale}", f"--reps {args.reps}", f"--corpus {args.corpus}", f"--processes {args.processes}"]
     if args.only != ",".join(SCENARIOS):
         parts.append(f"--only {args.only}")
     return parts + (["--million"] if args.million else [])

@@ -134,6 +134,22 @@ class ServiceProcesses:
                 fields[key] = int(value.split()[0]) / 1024
         return fields
 
+    def tree_memory_mb(self, name: str) -> dict[str, float]:
+        """A service and its worker processes: the largest peak RSS (VmHWM) of any one of them, and their memory
+        together as the sum of PSS (pages shared by forked workers counted once, not once per process)."""
+        pids = [self.processes[name].pid]
+        pids += [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent_of(p) == pids[0]]
+        peak = pss = 0.0
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:  # exited meanwhile
+                continue
+            peak = max(peak, _kb(status, "VmHWM") / 1024)
+            pss += _kb(rollup, "Pss") / 1024
+        return {"processes": len(pids), "max_hwm": peak, "pss_total": pss}
+
     def cpu_seconds(self) -> float:
         """User plus system CPU time the running services have used so far, from /proc: a figure the other
         programs on a shared machine do not change, unlike wall time."""
@@ -172,3 +188,18 @@ def _answers(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def _parent_of(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _kb(text: str, field: str) -> int:
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key == field:
+            return int(value.split()[0])
+    return 0

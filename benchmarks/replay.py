@@ -1,6 +1,6 @@
 """Scenario 7, replay and rebuild: `replay normalize` over raw items and `replay store --rebuild` over events.
 
-Both call the same functions as `wirelog replay` (services/operations/replay.py) with its default batch of 500.
+Both call the same functions as `wirelog replay` (services/operations/replay.py) with its default batches.
 The replay figure includes loading the normaliser (the cached index), as an operator would see it.
 """
 
@@ -15,8 +15,9 @@ from schemas import ItemNormalized
 from services.common.eventlog import encode
 from services.common.redis import async_client
 from services.common.settings import Settings
+from services.operations.cli import NORMALIZE_BATCH, REBUILD_BATCH  # the command's defaults
 
-BATCH = 500
+
 ITEMS_PER_BULLETIN = 10
 
 
@@ -43,7 +44,7 @@ def replay_normalize(settings: Settings, pool: list[str], count: int, processes:
         await fill_raw(redis, settings.streams.raw, events)
         await redis.aclose()
         started = time.perf_counter()
-        counts = await replay(settings, "-", "+", BATCH, resume=False, processes=processes)
+        counts = await replay(settings, "-", "+", NORMALIZE_BATCH, resume=False, processes=processes)
         elapsed = time.perf_counter() - started
         if counts["written"] != count:
             raise RuntimeError(f"replay wrote {counts['written']} of {count} items")
@@ -66,7 +67,7 @@ def rebuild_store(settings: Settings, pool: list[str], templates: list[ItemNorma
     asyncio.run(_fill(settings, settings.streams.normalized, entries))
     Database(settings.store_url)  # the store's schema, as a running store would have made it
     started = time.perf_counter()
-    counts = rebuild(settings, BATCH, resume=False)
+    counts = rebuild(settings, REBUILD_BATCH, resume=False)
     elapsed = time.perf_counter() - started
     if counts["read"] != count:
         raise RuntimeError(f"rebuild read {counts['read']} of {count} events")

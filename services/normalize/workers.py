@@ -10,8 +10,9 @@ the models there: what crosses to the event loop is (item id, event id, JSON byt
   transport benchmark 15% slower, and the normaliser holds the GIL anyway.)
 - `processes=N`: N worker processes, each with the normaliser. On Linux they are forked from the process that
   loaded it (its memory is shared until written; start-up costs nothing more), elsewhere each loads its own copy
-  from the cache. A batch is cut into N runs of neighbouring entries of about equal size; results come back in
-  entry order, so what is committed, and in which order, is the same as with one thread.
+  from the cache. A batch is cut into 2N runs of neighbouring entries of about equal size, committed in entry order
+  as each is done, so what is committed, and in which order, is the same as with one process. A worker that dies
+  fails only the entry it died on: the run is redone an entry at a time on fresh workers.
 """
 
 from __future__ import annotations

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
+import queue
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,9 +145,10 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
 
 def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     """Every partition into one fresh generation; each stream resumes from its own position. Items never span
-    partitions, so the partitions are loaded one after the other and need no global order."""
+    partitions, so the partitions are loaded one after the other and need no global order.
+
+    Another process reads and decodes the next batches while this one writes the rows (`decoded_ahead`)."""
     from services.store.database import Database
-    from services.store.stage import stored_form
 
     streams = [partition.normalized for partition in settings.streams.partitions]
     redis = sync_client(settings.redis_url, settings.redis_cluster)
@@ -151,18 +156,10 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     generation = db.start_rebuild(resume=resume)
     counts: Counter = Counter()
 
-    def decode(entries: list[Entry]) -> list:
-        decoded = []
-        for entry in entries:
-            try:
-                decoded.append(stored_form(entry))
-            except PermanentError:
-                counts["failed"] += 1
-        return decoded
-
-    def apply(conn, entries: list[Entry], stream: str) -> None:  # noqa: ANN001
-        applied = db.apply(conn, generation, decode(entries), stream)
-        counts["read"] += len(entries)
+    def apply(conn, decoded: Decoded, stream: str) -> None:  # noqa: ANN001
+        applied = db.apply(conn, generation, decoded.items, stream)
+        counts["read"] += decoded.read
+        counts["failed"] += decoded.failed
         counts["written"] += applied.written
         counts["unchanged"] += applied.unchanged + applied.stale
 
@@ -173,17 +170,17 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
         if position:
             bar.update(db.applied_count(stream, generation))
         start = "(" + position if position else "-"
-        for entries in read_range(redis, stream, start, "+", batch):
+        for decoded in decoded_ahead(settings, stream, start, batch):
             with db.writer.begin() as conn:
-                apply(conn, entries, stream)
-            bar.update(len(entries))
-            start = "(" + entries[-1].id
+                apply(conn, decoded, stream)
+            bar.update(decoded.read)
+            start = "(" + decoded.last_id
         starts[stream] = start
 
     def tail(conn) -> None:  # noqa: ANN001
         for stream, start in starts.items():
             for entries in read_range(redis, stream, start, "+", batch):
-                apply(conn, entries, stream)
+                apply(conn, decode_stored(entries), stream)
                 bar.update(len(entries))
 
     db.finish_rebuild(generation, tail)
@@ -191,15 +188,80 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     return counts
 
 
+@dataclass
+class Decoded:
+    """A batch of the normalised log in the store's form: what was read, what could not be decoded."""
+
+    items: list
+    read: int
+    failed: int
+    last_id: str
+
+
+def decode_stored(entries: list[Entry]) -> Decoded:
+    from services.store.stage import stored_form
+
+    items, failed = [], 0
+    for entry in entries:
+        try:
+            items.append(stored_form(entry))
+        except PermanentError:
+            failed += 1
+    return Decoded(items, len(entries), failed, entries[-1].id)
+
+
+def decoded_ahead(settings: Settings, stream: str, start: str, batch: int, ahead: int = 4) -> Iterator[Decoded]:
+    """`read_range` decoded by a process of its own, up to `ahead` batches before they are asked for: decoding is
+    pure Python and takes about as long as writing the rows, so the two run side by side on two cores. (A thread
+    would share the GIL with the writer, which takes it back after every row SQLite steps: slower than none.)"""
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    ready = context.Queue(maxsize=ahead)
+    reader = context.Process(
+        target=_read_and_decode,
+        args=(settings.redis_url, settings.redis_cluster, stream, start, batch, ready),
+        name="rebuild-reader",
+        daemon=True,
+    )
+    reader.start()
+    try:
+        while True:
+            try:
+                decoded = ready.get(timeout=1)
+            except queue.Empty:
+                if not reader.is_alive():
+                    raise RuntimeError(f"the process reading {stream} died (exit code {reader.exitcode})") from None
+                continue
+            if decoded is None:
+                return
+            if isinstance(decoded, BaseException):
+                raise decoded
+            yield decoded
+    finally:
+        reader.terminate()
+        reader.join()
+        ready.close()
+
+
+def _read_and_decode(redis_url: str, cluster: bool | None, stream: str, start: str, batch: int, ready) -> None:  # noqa: ANN001
+    try:
+        redis = sync_client(redis_url, cluster)  # its own connection: a forked one would be shared with the parent
+        for entries in read_range(redis, stream, start, "+", batch):
+            ready.put(decode_stored(entries))
+        ready.put(None)
+    except Exception as exc:  # noqa: BLE001 - raised in the parent, which stops the rebuild (it can --resume)
+        ready.put(RuntimeError(f"reading {stream} failed: {type(exc).__name__}: {exc}"))
+
+
 def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
+    from services.operations.cli import NORMALIZE_BATCH, REBUILD_BATCH
+
     if args.stage == "normalize":
         bounds = stream_bound(args.start), stream_bound(args.end, end=True)
-        counts = asyncio.run(
-            replay_normalize(settings, *bounds, args.batch, args.resume, args.partition, args.processes)
-        )
+        batch = args.batch or NORMALIZE_BATCH
+        counts = asyncio.run(replay_normalize(settings, *bounds, batch, args.resume, args.partition, args.processes))
     elif args.rebuild:
-        counts = rebuild_store(settings, args.batch, args.resume)
+        counts = rebuild_store(settings, args.batch or REBUILD_BATCH, args.resume)
     else:
         print("replay store needs --rebuild (the store is rebuilt from the normalised log into fresh tables)")
         return 2

@@ -350,7 +350,9 @@ ingest|normalize|store` as processes, driven by a load generator process over ke
 with one worker process per core (WIRELOG_NORMALIZE_PROCESSES, `--processes`) and, for comparison, in one process;
 ingest-to-stored latency is the time from a bulletin's scheduled send to the moment a watcher polling the store's
 SQLite file (WAL, every 5 ms) sees its last item; replay normalize runs `wirelog replay normalize` with its default
-of a worker process per core, and its figures include loading the normaliser. Growth points run once each. The partitions
+of a worker process per core, and its figures include loading the normaliser; store rebuild runs `wirelog replay
+store --rebuild` with its defaults (a reader process decoding, 5,000 events per transaction). Every measurement
+starts on an emptied server (FLUSHALL, append-only file rewritten). Growth points run once each. The partitions
 drains append a backlog at once to the raw log, once normalize and store are loaded and hold their partitions, and
 time until the store (PostgreSQL when one answers on 127.0.0.1:5432, else SQLite) holds every item: on an embedded
 3-primary Redis Cluster with 4 partitions, and on the bench's server with 1 partition as the baseline. The machine

@@ -109,11 +109,13 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
 
     async def commit(rows: list, normalizing: asyncio.Future) -> None:
         commits = []
-        for outcome in await normalizing:
+        for (entry_id, _), outcome in zip(rows, await normalizing, strict=True):
             if isinstance(outcome, PermanentError):
                 counts["failed"] += 1
             elif isinstance(outcome, Exception):
-                raise outcome  # not the entry's fault (a worker died, a bug): stop; --resume continues from here
+                # Not a bad entry but a failing normaliser (a bug, a worker that died): stop here, say where;
+                # --resume continues from the last committed batch.
+                raise RuntimeError(f"normalising raw entry {entry_id} failed: {outcome}") from outcome
             else:
                 commits.append(("", outcome))
         for written, unchanged in await output.commit(commits):

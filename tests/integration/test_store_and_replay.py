@@ -101,6 +101,25 @@ async def test_a_replay_on_worker_processes_writes_what_one_process_would(store_
     assert [e["data"] for e in replayed] == [e.data.model_dump(mode="json") for e in expected]
 
 
+async def test_a_replay_stops_at_an_entry_the_normaliser_fails_on_and_names_it(store_settings, redis, normalizer, monkeypatch):
+    await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
+    broken_id = (await redis.xrange(store_settings.streams.raw))[1][0]
+
+    class Broken:
+        version = "9.9.9"
+
+        def normalize(self, event, recorded_at):
+            if event.data.source == "other-desk":
+                raise ValueError("normaliser bug")
+            return normalizer.normalize(event, recorded_at)
+
+    monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda **_: Broken())
+    with pytest.raises(RuntimeError, match=f"raw entry {broken_id}.*normaliser bug"):
+        await replay_normalize(store_settings, "-", "+", batch=1, resume=False)
+    # the batch before it was committed, and a resumed replay starts after it
+    assert await redis.get(store_settings.streams.only.replay_cursor("normalize")) is not None
+
+
 async def test_rebuild_reproduces_the_live_store(store_settings, redis, normalizer):
     db = await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     live = snapshot(db)

@@ -17,6 +17,8 @@ SCENARIOS = ("broker", "normaliser", "transport", "stage", "ingest", "e2e", "rep
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from services.operations.cli import default_processes
+
     parser.add_argument("--corpus", default="../shared/corpus", help="seed/ and bulletins/ are read from here")
     parser.add_argument("--scale", type=int, default=100_000, help="items for replay, rebuild, the largest growth point")
     parser.add_argument("--reps", type=int, default=3, help="repetitions; the median is reported")
@@ -25,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--processes",
         type=int,
-        default=os.cpu_count() or 1,
-        help="normalize worker processes for end to end and replay (default: one per core)",
+        default=default_processes(),
+        help="normalize worker processes for end to end and replay (default: one per core, up to 8)",
     )
     parser.add_argument("--report", default="bench-report.json")
     parser.add_argument("--readme", default=None, help="also write the table into this README's ## Performance")

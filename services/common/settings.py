@@ -176,7 +176,7 @@ class Settings(BaseSettings):
         default=0,
         ge=0,
         le=64,
-        description="Worker processes that normalise, one per core to use; 0: a thread of the normalize service.",
+        description="Worker processes that normalise, one per core to use; 0: the normalize service's own process.",
     )
     normalize_metrics_host: str = "127.0.0.1"
     normalize_metrics_port: int = Field(default=8002, ge=0, le=65535, description="0 turns the endpoint off.")

@@ -12,7 +12,7 @@ the models there: what crosses to the event loop is (item id, event id, JSON byt
   loaded it (its memory is shared until written; start-up costs nothing more), elsewhere each loads its own copy
   from the cache. A batch is cut into 2N runs of neighbouring entries of about equal size, committed in entry order
   as each is done, so what is committed, and in which order, is the same as with one process. A worker that dies
-  fails only the entry it died on: the run is redone an entry at a time on fresh workers.
+  fails only the entry that killed it: the runs it broke are redone an entry at a time in a one-worker pool.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -77,13 +78,18 @@ def normalize_entries(normalizer: NormalizerLike, entries: Sequence[Entry], reco
 _WORKER_NORMALIZER: NormalizerLike | None = None
 
 
-def _start_worker(normalizer: NormalizerLike | None, cache_dir: str | None) -> None:
+def _start_worker(normalizer: NormalizerLike | None, cache_dir: str | None, parent: int) -> None:
     global _WORKER_NORMALIZER
-    # The service stops its workers itself: Ctrl-C reaches the whole process group, and would only print
-    # tracebacks here. On Linux a worker whose service died (even by SIGKILL) is told to stop too.
+    # A fork copies the service's signal set-up: its event loop's SIGTERM handler and wakeup socket (a signal
+    # here would be written into the service's loop). The worker takes the defaults back: SIGTERM ends it, and
+    # Ctrl-C, which reaches the whole process group, is left to the service, which stops its workers itself.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: the service's death, even by SIGKILL, ends it
+        if os.getppid() != parent:  # the service died before that was set
+            os._exit(0)
     if normalizer is None:
         from services.normalize.normalizer import Normalizer
 
@@ -133,14 +139,21 @@ class NormalizerPool:
         self.processes = processes
         self.cache_dir = cache_dir
         self._executor: Executor | None = self._new_executor() if processes else None
+        # Entries of a run a worker died in are tried again one at a time, in a one-worker pool of their own: a
+        # death there is that entry's doing, never that of an entry of another run or another partition's loop.
+        self._alone: ProcessPoolExecutor | None = None
+        self._alone_lock = asyncio.Lock()
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _new_executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         fork = sys.platform == "linux" and self.normalizer is not None
         context = multiprocessing.get_context("fork" if fork else "spawn")
         # Forked workers inherit the loaded normaliser; the others load it (initargs are then pickled: no models).
         inherited = self.normalizer if fork else None
         return ProcessPoolExecutor(
-            self.processes, mp_context=context, initializer=_start_worker, initargs=(inherited, self.cache_dir)
+            processes or self.processes,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(inherited, self.cache_dir, os.getpid()),
         )
 
     def start(self) -> None:
@@ -188,17 +201,21 @@ class NormalizerPool:
         return outcomes
 
     async def _one_by_one(self, run: list[Entry], recorded_at: datetime) -> list[Outcome]:
-        """After a worker died (killed, out of memory) during a run: its entries again, each alone, so that only
-        the entry that kills a worker fails (and is retried, then dead-lettered, like any other failure)."""
+        """After a worker died (killed, out of memory) during a run: its entries again, each alone in a one-worker
+        pool, so that only an entry that kills a worker by itself fails (and is retried, then dead-lettered, like
+        any other failure)."""
         loop = asyncio.get_running_loop()
         outcomes: list[Outcome] = []
-        for entry in run:
-            executor = self._executor
-            try:
-                outcomes += await loop.run_in_executor(executor, _in_worker, [entry], recorded_at)
-            except BrokenProcessPool as exc:
-                self._renew(executor, exc)
-                outcomes.append(RuntimeError("the normalize worker process died on this entry"))
+        async with self._alone_lock:
+            for entry in run:
+                if self._alone is None:
+                    self._alone = self._new_executor(1)
+                try:
+                    outcomes += await loop.run_in_executor(self._alone, _in_worker, [entry], recorded_at)
+                except BrokenProcessPool:
+                    self._alone.shutdown(wait=False, cancel_futures=True)
+                    self._alone = None
+                    outcomes.append(RuntimeError("the normalize worker process died on this entry"))
         return outcomes
 
     def _renew(self, broken: Executor, error: BaseException) -> None:
@@ -209,5 +226,6 @@ class NormalizerPool:
             self._executor = self._new_executor()
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+        for executor in (self._executor, self._alone):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)

@@ -125,22 +125,21 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
         await redis.set(checkpoint, rows[-1][0])
         bar.update(len(rows))
 
-    previous = None
+    in_flight = None  # (rows, their normalisation) of the batch read last, not yet committed
     cursor = start
     try:
         while rows := await redis.xrange(partition.raw, cursor, end, count=batch):
             entries = [Entry(entry_id, fields) for entry_id, fields in rows]
-            normalizing = asyncio.ensure_future(pool.run(entries, datetime.now(UTC)))
-            if previous is not None:
-                await commit(*previous)
-            previous = rows, normalizing
+            ready, in_flight = in_flight, (rows, asyncio.ensure_future(pool.run(entries, datetime.now(UTC))))
+            if ready is not None:
+                await commit(*ready)
             cursor = "(" + rows[-1][0]
-        if previous is not None:
-            await commit(*previous)
-            previous = None
+        if in_flight is not None:
+            ready, in_flight = in_flight, None
+            await commit(*ready)
     finally:
-        if previous is not None:  # stopped by an error: let the batch in flight finish before the pool closes
-            await asyncio.gather(previous[1], return_exceptions=True)
+        if in_flight is not None:  # stopped by an error: let the batch in flight finish before the pool closes
+            await asyncio.gather(in_flight[1], return_exceptions=True)
     await redis.delete(checkpoint)
     return counts
 

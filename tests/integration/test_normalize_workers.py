@@ -29,14 +29,16 @@ TEXTS = [
 
 
 class Killer:
-    """Normalises like the real normaliser, but the process dies (as when killed or out of memory) on a marker."""
+    """Normalises like the real normaliser, but the process dies (as when killed or out of memory) on a marker;
+    every other entry takes a while, so that other runs are still in the workers when one dies."""
 
-    def __init__(self, real, marker="KILL"):
-        self.real, self.marker = real, marker
+    def __init__(self, real, marker="KILL", seconds=0.2):
+        self.real, self.marker, self.seconds = real, marker, seconds
 
     def normalize(self, event, recorded_at):
         if any(self.marker in item.text for item in event.data.items):
             os._exit(9)
+        time.sleep(self.seconds)
         return self.real.normalize(event, recorded_at)
 
 
@@ -66,11 +68,13 @@ async def test_a_worker_that_dies_fails_only_the_entry_it_died_on(normalizer):
     pool = NormalizerPool(Killer(normalizer), processes=2)
     pool.start()
     try:
-        texts = ["Calm day in Lviv.", "Rain in Odesa.", "KILL this worker.", "Shelling near Sumy.", "Snow in Kyiv."]
+        # 8 entries on 2 processes: 4 runs of 2, the killer in the second; the others are in the workers when it dies
+        texts = [f"Calm day number {n} in Lviv." for n in range(8)]
+        texts[3] = "KILL this worker."
         outcomes = await pool.run(_entries([received(text=text) for text in texts]), datetime.now(UTC))
-        assert [type(o).__name__ for o in outcomes] == ["list", "list", "RuntimeError", "list", "list"]
-        assert "died" in str(outcomes[2])
-        assert [len(o) for o in outcomes if isinstance(o, list)] == [1, 1, 1, 1]
+        assert [type(o).__name__ for o in outcomes] == ["list"] * 3 + ["RuntimeError"] + ["list"] * 4
+        assert "died" in str(outcomes[3])
+        assert all(len(o) == 1 for o in outcomes if isinstance(o, list))
         # the pool has new workers: the next batch goes through
         again = await pool.run(_entries([received(text="Fog over Dnipro.")]), datetime.now(UTC))
         assert isinstance(again[0], list) and len(again[0]) == 1
@@ -82,11 +86,13 @@ async def test_an_entry_that_keeps_killing_workers_is_dead_lettered_while_others
     pool = NormalizerPool(Killer(normalizer), processes=2)
     pool.start()
     try:
-        await add_raw(redis, settings, received(text="Calm day in Lviv."))
+        for n in range(3):
+            await add_raw(redis, settings, received(text=f"Calm day number {n} in Lviv."))
         killer_id = await add_raw(redis, settings, received(text="KILL again."))
-        await add_raw(redis, settings, received(text="Rain in Odesa."))
+        for n in range(4):
+            await add_raw(redis, settings, received(text=f"Rain number {n} in Odesa."))
         async with running(build_loop(settings, redis, pool)):
-            await wait_until(lambda: _length(redis, settings.streams.normalized, 2))
+            await wait_until(lambda: _length(redis, settings.streams.normalized, 7), timeout=30)
             dead = await wait_until(lambda: list_dead_letters(redis, settings.streams, "normalize"))
     finally:
         pool.close()

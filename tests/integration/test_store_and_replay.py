@@ -88,6 +88,19 @@ async def test_a_new_normalizer_version_writes_new_revisions(store_settings, red
     assert {r["revision"] for r in rows} == {2}
 
 
+async def test_a_replay_cut_into_runs_on_worker_processes_keeps_the_log_order(store_settings, redis, normalizer):
+    bulletins = [received(text=f"Shelling near Kharkiv, report {n}.", source=f"desk-{n % 3}") for n in range(12)]
+    for bulletin in bulletins:
+        await add_raw(redis, store_settings, bulletin)
+    # 12 entries in one batch on 2 processes: 4 runs, committed one after the other
+    counts = await replay_normalize(store_settings, "-", "+", batch=12, resume=False, processes=2)
+    assert (counts["read"], counts["written"], counts["failed"]) == (12, 12, 0)
+    replayed = await events_in(redis, store_settings.streams.normalized)
+    expected = [item for bulletin in bulletins for item in normalizer.normalize(bulletin, datetime.now(UTC))]
+    assert [e["id"] for e in replayed] == [e.id for e in expected]
+    assert [e["data"] for e in replayed] == [e.data.model_dump(mode="json") for e in expected]
+
+
 async def test_a_replay_on_worker_processes_writes_what_one_process_would(store_settings, redis, normalizer, monkeypatch):
     await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     before = await redis.xlen(store_settings.streams.normalized)
@@ -105,19 +118,26 @@ async def test_a_replay_stops_at_an_entry_the_normaliser_fails_on_and_names_it(s
     await pipeline_through_store(store_settings, redis, normalizer, BULLETINS)
     broken_id = (await redis.xrange(store_settings.streams.raw))[1][0]
 
+    bumped = Normalizer(normalizer.gazetteer, normalizer.actor_dictionary, version="9.9.9")
+
     class Broken:
         version = "9.9.9"
 
         def normalize(self, event, recorded_at):
             if event.data.source == "other-desk":
                 raise ValueError("normaliser bug")
-            return normalizer.normalize(event, recorded_at)
+            return bumped.normalize(event, recorded_at)
 
     monkeypatch.setattr("services.normalize.normalizer.Normalizer", lambda **_: Broken())
+    before = await redis.xlen(store_settings.streams.normalized)
     with pytest.raises(RuntimeError, match=f"raw entry {broken_id}.*normaliser bug"):
         await replay_normalize(store_settings, "-", "+", batch=1, resume=False)
-    # the batch before it was committed, and a resumed replay starts after it
-    assert await redis.get(store_settings.streams.only.replay_cursor("normalize")) is not None
+    # the batch before it was committed (the first bulletin's 2 items, as version 9.9.9), nothing of the failing one,
+    # and a resumed replay starts right after the committed batch
+    replayed = (await events_in(redis, store_settings.streams.normalized))[before:]
+    assert [e["data"]["bulletin_id"] for e in replayed] == [BULLETINS[0].data.bulletin_id] * 2
+    first_id = (await redis.xrange(store_settings.streams.raw))[0][0]
+    assert await redis.get(store_settings.streams.only.replay_cursor("normalize")) == first_id
 
 
 async def test_rebuild_reproduces_the_live_store(store_settings, redis, normalizer):

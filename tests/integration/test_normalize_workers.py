@@ -139,3 +139,33 @@ async def test_the_event_loop_keeps_running_while_a_batch_is_normalised(normaliz
 
 async def _length(redis, stream, n):
     return await redis.xlen(stream) >= n
+
+
+class _SecondRunFails(NormalizerPool):
+    """Cuts every batch in two runs; the second cannot be normalised at all (as when the pool is closed)."""
+
+    def submit(self, entries, recorded_at):
+        loop = asyncio.get_running_loop()
+        half = len(entries) // 2
+        first = loop.create_task(self._here(entries[:half], recorded_at))
+        failed = loop.create_future()
+        failed.set_exception(RuntimeError("cannot schedule new futures after shutdown"))
+        return [(list(entries[:half]), first), (list(entries[half:]), failed)]
+
+
+async def test_a_run_the_pool_fails_retries_its_own_entries_and_keeps_the_runs_committed_before(settings, redis, normalizer):
+    from services.common.eventlog import ensure_group
+    from services.normalize.stage import NormalizeStage
+
+    await ensure_group(redis, settings.streams.raw, NORMALIZE_GROUP)
+    ids = [await add_raw(redis, settings, received(text=f"Calm day number {n} in Lviv.")) for n in range(4)]
+    reply = await redis.xreadgroup(NORMALIZE_GROUP, "worker", {settings.streams.raw: ">"})
+    entries = [Entry(entry_id, fields) for entry_id, fields in reply[0][1]]
+    stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, _SecondRunFails(normalizer))
+    failures = await stage.handle(entries)
+    assert sorted(failures) == ids[2:]
+    assert "after shutdown" in str(failures[ids[2]])
+    assert [e["data"]["text"] for e in await events_in(redis, settings.streams.normalized)] == [
+        "Calm day number 0 in Lviv.", "Calm day number 1 in Lviv."]
+    pending = await redis.xpending_range(settings.streams.raw, NORMALIZE_GROUP, "-", "+", 10)
+    assert [p["message_id"] for p in pending] == ids[2:]  # the first run's entries were acked with their items

@@ -179,8 +179,13 @@ class NormalizerPool:
         ]
 
     async def run(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
-        """Per entry, in order: its serialised items or its error."""
-        return [outcome for _, pending in self.submit(entries, recorded_at) for outcome in await pending]
+        """Per entry, in order: its serialised items or its error (every run is waited for before one is raised)."""
+        results = await asyncio.gather(*(pending for _, pending in self.submit(entries, recorded_at)),
+                                       return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [outcome for result in results for outcome in result]
 
     async def _in_pool(self, executor: ProcessPoolExecutor, run: list[Entry], recorded_at: datetime) -> list[Outcome]:
         try:

@@ -72,6 +72,9 @@ def decode_event(entry: Entry, model: type[EventT]) -> EventT:
         raise PermanentError(f"not a valid {model.__name__}: {exc}") from exc
 
 
+# Errors of the connection or the server: a handler lets them through, and the loop reconnects and carries on.
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, ResponseError)
+
 # Result of a handler for a batch: entry id -> the error of each entry that failed (the rest were acked).
 Failures = dict[str, Exception]
 Handler = Callable[[list[Entry]], Awaitable[Failures]]
@@ -248,7 +251,7 @@ class StageLoop:
         started = time.perf_counter()
         try:
             failures = await self.handler(entries)
-        except (RedisConnectionError, RedisTimeoutError, ResponseError):
+        except REDIS_ERRORS:
             raise
         except Exception as exc:  # the handler could not even report per entry: every entry failed
             self.log.exception("batch failed", entries=len(entries))

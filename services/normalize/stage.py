@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import structlog
 from redis.asyncio import Redis
 
-from services.common.eventlog import Entry, Failures
+from services.common.eventlog import REDIS_ERRORS, Entry, Failures
 from services.common.settings import Partition
 from services.normalize.log_writer import NormalizedLog
 from services.normalize.workers import Normalized, NormalizerLike, NormalizerPool
@@ -69,7 +69,13 @@ class NormalizeStage:
                         failures[entry.id] = outcome
                     else:
                         done.append((entry, outcome))
-                replies = await self.output.commit([(entry.id, items) for entry, items in done], self.group)
+                try:
+                    replies = await self.output.commit([(entry.id, items) for entry, items in done], self.group)
+                except REDIS_ERRORS:
+                    raise  # the loop reconnects; what is not committed stays pending and comes back
+                except Exception as exc:  # noqa: BLE001 - this run is retried; the runs before it stay committed
+                    failures.update((entry.id, exc) for entry, _ in done)
+                    continue
                 for (entry, items), (written, unchanged) in zip(done, replies, strict=True):
                     if written == -1:
                         self.log.info("entry already processed elsewhere", **_ids(entry, items))
@@ -79,8 +85,8 @@ class NormalizeStage:
                 committed += len(done)
                 last_id = done[-1][0].id if done else last_id
         finally:
-            # Left by a Redis error: the runs not yet committed are dropped (their entries stay pending and come back),
-            # and waited for, so none of their errors goes unseen and no work outlives the batch.
+            # Left by a Redis error: the runs not yet committed are dropped (their entries stay pending and come back)
+            # and waited for, so none of their errors goes unseen (a run already in a worker still finishes there).
             for _, pending in runs:
                 pending.cancel()
             await asyncio.gather(*(pending for _, pending in runs), return_exceptions=True)

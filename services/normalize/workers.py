@@ -81,13 +81,14 @@ _WORKER_NORMALIZER: NormalizerLike | None = None
 def _start_worker(normalizer: NormalizerLike | None, cache_dir: str | None, parent: int) -> None:
     global _WORKER_NORMALIZER
     # A fork copies the service's signal set-up: its event loop's SIGTERM handler and wakeup socket (a signal
-    # here would be written into the service's loop). The worker takes the defaults back: SIGTERM ends it, and
-    # Ctrl-C, which reaches the whole process group, is left to the service, which stops its workers itself.
+    # here would be written into the service's loop). The worker takes SIGTERM's default back (the executor ends
+    # the workers of a broken pool with it) and ignores Ctrl-C, which reaches the whole process group: the service
+    # stops its workers itself. When the service is gone, whatever killed it, the kernel kills the workers.
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: the service's death, even by SIGKILL, ends it
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the service's death, even by SIGKILL, ends it
         if os.getppid() != parent:  # the service died before that was set
             os._exit(0)
     if normalizer is None:
@@ -143,6 +144,7 @@ class NormalizerPool:
         # death there is that entry's doing, never that of an entry of another run or another partition's loop.
         self._alone: ProcessPoolExecutor | None = None
         self._alone_lock = asyncio.Lock()
+        self._closed = False
 
     def _new_executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         fork = sys.platform == "linux" and self.normalizer is not None
@@ -188,11 +190,23 @@ class NormalizerPool:
         return [outcome for result in results for outcome in result]
 
     async def _in_pool(self, executor: ProcessPoolExecutor, run: list[Entry], recorded_at: datetime) -> list[Outcome]:
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(executor, _in_worker, run, recorded_at)
+            running = loop.run_in_executor(executor, _in_worker, run, recorded_at)
+        except BrokenProcessPool as exc:  # broken before this run was handed over (a worker died between batches)
+            self._renew(executor, exc)
+            executor = self._live_executor()
+            running = loop.run_in_executor(executor, _in_worker, run, recorded_at)
+        try:
+            return await running
         except BrokenProcessPool as exc:
             self._renew(executor, exc)
             return await self._one_by_one(run, recorded_at)
+
+    def _live_executor(self) -> ProcessPoolExecutor:
+        if self._closed or self._executor is None:
+            raise RuntimeError("the normalize pool is closed")
+        return self._executor
 
     async def _here(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
         assert self.normalizer is not None
@@ -213,6 +227,8 @@ class NormalizerPool:
         outcomes: list[Outcome] = []
         async with self._alone_lock:
             for entry in run:
+                if self._closed:
+                    raise RuntimeError("the normalize pool is closed")
                 if self._alone is None:
                     self._alone = self._new_executor(1)
                 try:
@@ -225,12 +241,15 @@ class NormalizerPool:
 
     def _renew(self, broken: Executor, error: BaseException) -> None:
         """New workers for a broken pool, once however many runs saw it break."""
-        if self._executor is broken:
+        if self._executor is broken and not self._closed:
             log.error("a normalize worker process died; starting new ones", error=str(error))
             broken.shutdown(wait=False, cancel_futures=True)
+            # Forked inside the running service: its other threads' locks are the risk a fork carries, and the
+            # worker touches none (CPython takes the import lock around the fork; logging re-creates its own).
             self._executor = self._new_executor()
 
     def close(self) -> None:
+        self._closed = True
         for executor in (self._executor, self._alone):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)

@@ -138,7 +138,8 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
             ready, in_flight = in_flight, None
             await commit(*ready)
     finally:
-        if in_flight is not None:  # stopped by an error: let the batch in flight finish before the pool closes
+        if in_flight is not None:  # stopped by an error: drop the batch in flight, and see it end before the pool closes
+            in_flight[1].cancel()
             await asyncio.gather(in_flight[1], return_exceptions=True)
     await redis.delete(checkpoint)
     return counts

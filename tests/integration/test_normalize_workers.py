@@ -169,3 +169,45 @@ async def test_a_run_the_pool_fails_retries_its_own_entries_and_keeps_the_runs_c
         "Calm day number 0 in Lviv.", "Calm day number 1 in Lviv."]
     pending = await redis.xpending_range(settings.streams.raw, NORMALIZE_GROUP, "-", "+", 10)
     assert [p["message_id"] for p in pending] == ids[2:]  # the first run's entries were acked with their items
+
+
+async def test_a_commit_that_fails_retries_its_own_run_and_keeps_the_runs_committed_before(settings, redis, normalizer):
+    from services.common.eventlog import ensure_group
+    from services.normalize.stage import NormalizeStage
+
+    class TwoRuns(NormalizerPool):
+        def submit(self, entries, recorded_at):
+            loop, half = asyncio.get_running_loop(), len(entries) // 2
+            return [(list(part), loop.create_task(self._here(part, recorded_at))) for part in (entries[:half], entries[half:])]
+
+    await ensure_group(redis, settings.streams.raw, NORMALIZE_GROUP)
+    ids = [await add_raw(redis, settings, received(text=f"Calm day number {n} in Lviv.")) for n in range(4)]
+    reply = await redis.xreadgroup(NORMALIZE_GROUP, "worker", {settings.streams.raw: ">"})
+    stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, TwoRuns(normalizer))
+    real_commit, calls = stage.output.commit, []
+
+    async def commit_once(batch, group=""):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise ValueError("an argument Redis cannot take")
+        return await real_commit(batch, group)
+
+    stage.output.commit = commit_once
+    failures = await stage.handle([Entry(entry_id, fields) for entry_id, fields in reply[0][1]])
+    assert sorted(failures) == ids[2:] and calls == [2, 2]
+    assert await redis.xlen(settings.streams.normalized) == 2
+
+
+async def test_a_worker_that_died_between_batches_costs_no_entry_and_no_one_by_one_retry(normalizer):
+    pool = NormalizerPool(normalizer, processes=2)
+    pool.start()
+    try:
+        victim = next(iter(pool._executor._processes))  # a worker's pid
+        os.kill(victim, 9)
+        await asyncio.sleep(1.0)  # the executor notices the death and marks itself broken
+        outcomes = await pool.run(_entries([received(text=f"Fog number {n} over Dnipro.") for n in range(6)]),
+                                  datetime.now(UTC))
+        assert all(isinstance(o, list) and len(o) == 1 for o in outcomes)
+        assert pool._alone is None  # the runs went to the new workers whole, not an entry at a time
+    finally:
+        pool.close()

@@ -15,7 +15,7 @@ from schemas import ItemNormalized
 from services.common.eventlog import encode
 from services.common.redis import async_client
 from services.common.settings import Settings
-from services.operations.cli import NORMALIZE_BATCH, REBUILD_BATCH  # the command's defaults
+from services.operations.replay import NORMALIZE_BATCH, REBUILD_BATCH  # the command's defaults
 
 
 ITEMS_PER_BULLETIN = 10

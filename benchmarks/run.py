@@ -17,7 +17,7 @@ SCENARIOS = ("broker", "normaliser", "transport", "stage", "ingest", "e2e", "rep
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from services.operations.cli import default_processes
+    from services.operations.replay import default_processes
 
     parser.add_argument("--corpus", default="../shared/corpus", help="seed/ and bulletins/ are read from here")
     parser.add_argument("--scale", type=int, default=100_000, help="items for replay, rebuild, the largest growth point")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import queue
 import re
 import sys
@@ -26,6 +27,16 @@ from tqdm import tqdm
 from services.common.eventlog import Entry, PermanentError
 from services.common.redis import async_client, sync_client
 from services.common.settings import Partition, Settings
+
+
+NORMALIZE_BATCH = 500
+# Larger commits write each page of the new tables' indexes fewer times: 100,000 events rebuilt 20% faster by 5,000.
+REBUILD_BATCH = 5000
+
+
+def default_processes() -> int:
+    """A replay is a batch job: by default it normalises on every core (up to 8)."""
+    return min(os.cpu_count() or 1, 8)
 
 
 _STREAM_ID = re.compile(r"^\(?\d+(-\d+)?$")
@@ -256,8 +267,6 @@ def _read_and_decode(redis_url: str, cluster: bool | None, stream: str, start: s
 
 def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
-    from services.operations.cli import NORMALIZE_BATCH, REBUILD_BATCH
-
     if args.stage == "normalize":
         bounds = stream_bound(args.start), stream_bound(args.end, end=True)
         batch = args.batch or NORMALIZE_BATCH

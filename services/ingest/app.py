@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 
 import structlog
 from fastapi import FastAPI, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
@@ -23,11 +25,14 @@ from services.ingest.backpressure import Backpressure
 from services.ingest.contract import PUSH_RESPONSES, push_request_body
 from services.ingest.identity import bulletin_received
 from services.ingest.limits import Limits, bulletin_problems
-from services.ingest.log_writer import RawLog
+from services.ingest.log_writer import NotDurable, RawLog
 from services.operations.partitions import check_partition_count
 from services.ingest.parsing import ParseError, Rejected, parse_body
 
 log = structlog.get_logger()
+
+# Bodies larger than this are parsed on a worker thread: the event loop keeps answering meanwhile.
+PARSE_ON_THREAD_BYTES = 64 * 1024
 
 
 def error(status: int, field: str, reason: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -85,6 +90,12 @@ def create_app(settings: Settings) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, dict) else {"field": "request", "reason": str(exc.detail)}
         return JSONResponse(status_code=exc.status_code, content={"error": detail}, headers=exc.headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def parameters_in_ingest_shape(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = first.get("loc") or ("request",)
+        return error(422, str(where[-1]), str(first.get("msg", "invalid")))
+
     @app.middleware("http")
     async def time_pushes(request: Request, call_next: Any) -> Any:
         if request.url.path != "/v1/bulletins":
@@ -129,14 +140,17 @@ def create_app(settings: Settings) -> FastAPI:
         except BodyTooLarge:
             return error(413, "body", f"larger than the limit of {settings.max_body_bytes} bytes")
         content_type = request.headers.get("content-type") or "application/octet-stream"
-        try:
-            parsed = parse_body(
+        def parse() -> list:
+            return parse_body(
                 body,
                 content_type,
                 source or x_wirelog_source,
                 max_depth=settings.max_json_depth,
                 max_bulletins=settings.max_bulletins_per_request,
             )
+
+        try:
+            parsed = await asyncio.to_thread(parse) if len(body) > PARSE_ON_THREAD_BYTES else parse()
         except ParseError as exc:
             return error(exc.status, exc.field, exc.reason)
         if len(parsed) > settings.max_bulletins_per_request:
@@ -153,6 +167,13 @@ def create_app(settings: Settings) -> FastAPI:
         now = datetime.now(UTC)
         try:
             appended = await request.app.state.raw_log.append([bulletin_received(b, now) for b in accepted])
+        except NotDurable as exc:
+            log.error("appended bulletins not confirmed on disk", error=str(exc))
+            return _unavailable(
+                "appended, but the event log did not confirm it on disk in time; push again: what was appended is "
+                "then answered as a duplicate",
+                1,
+            )
         except RedisError as exc:
             log.error("raw log unavailable", error=str(exc))
             return _unavailable("event log unavailable, nothing was accepted", 1)

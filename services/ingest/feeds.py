@@ -51,7 +51,11 @@ def _refuse_unsafe(body: bytes) -> None:
 
 
 def _source_from(link: str | None) -> str | None:
-    host = urlsplit(link).hostname if link else None
+    """The feed's host names its source; a link that is no URL names nothing (the pusher gives ?source=)."""
+    try:
+        host = urlsplit(link).hostname if link else None
+    except ValueError:  # "http://[oops": not a URL
+        return None
     return host[:128] if host else None
 
 

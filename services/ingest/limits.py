@@ -14,9 +14,10 @@ from services.ingest.identity import reference_date
 # a changed text would change the bulletin's content id.
 FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 FORBIDDEN_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-# A JSON string, so that brackets and commas inside strings are not counted as structure.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_JSON_STRUCTURE = re.compile(r"[\[\]{},]")
+# A JSON string (skipped, so that brackets and commas inside it are not counted as structure) or a bracket or
+# comma. An unterminated string runs to the end of the text in one match: each token is read once, so the scan
+# is linear whatever the body (a pattern that needs the closing quote retries from every later quote).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|([\[\]{},])', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ def json_shape(text: str, max_depth: int) -> int:
     crash it) and build every element of a huge array before the batch limit could be checked.
     """
     depth, top_level, top_is_array = 0, 0, False
-    for match in _JSON_STRUCTURE.finditer(_JSON_STRING.sub('""', text)):
-        char = match.group()
+    for match in _JSON_TOKEN.finditer(text):
+        char = match.group(1)
+        if char is None:  # a string
+            continue
         if char in "[{":
             if depth == 0:
                 top_is_array = char == "["

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from schemas import BulletinReceived
 from services.common.eventlog import encode
@@ -39,6 +39,14 @@ class Appended:
     duplicate: bool
 
 
+# How long strict durability waits for the server's fsync before answering 503.
+FSYNC_WAIT_MS = 5000
+
+
+class NotDurable(Exception):
+    """Appended (the entries are in the log) but not confirmed on disk: the pusher is told to push again."""
+
+
 class RawLog:
     def __init__(self, redis: Redis, streams: StreamNames, strict: bool = False) -> None:
         self.redis = redis
@@ -62,7 +70,12 @@ class RawLog:
                 entries[index] = (str(entry_id), int(new))
         if self.strict:
             # Answer only once the writes are on disk (Redis >= 7.2 / Valkey): local fsync, no replica needed.
-            await self._wait_for_fsync(by_partition)
+            try:
+                confirmed = await self._wait_for_fsync(by_partition)
+            except RedisError as exc:  # after the append: the entries may well be in the log
+                raise NotDurable(f"WAITAOF failed: {exc}") from exc
+            if not confirmed:
+                raise NotDurable(f"WAITAOF: no fsync within {FSYNC_WAIT_MS} ms")
         return [
             Appended(event.data.bulletin_id, entry_id, duplicate=not new)
             for event, (entry_id, new) in zip(events, entries, strict=True)
@@ -74,15 +87,20 @@ class RawLog:
             args += [event.data.bulletin_id, encode(event)["event"]]
         return await self._append_once(keys=[partition.raw, partition.bulletin_index], args=args)
 
-    async def _wait_for_fsync(self, partitions: dict[Partition, list[int]]) -> None:
+    async def _wait_for_fsync(self, partitions: dict[Partition, list[int]]) -> bool:
+        """Whether every server that took a write has it in its fsynced append-only file (WAITAOF's first
+        number: 1 once the local fsync is done, 0 when the wait timed out)."""
         get_node = getattr(self.redis, "get_node_from_key", None)
         if get_node is None:
-            await self.redis.execute_command("WAITAOF", 1, 0, 5000)
-            return
+            local, _ = await self.redis.execute_command("WAITAOF", 1, 0, FSYNC_WAIT_MS)
+            return int(local) >= 1
         # On a cluster WAITAOF must reach each shard that took a write: routed by the partition's stream key.
         nodes = {node.name: node for node in (get_node(partition.raw) for partition in partitions)}
         for node in nodes.values():
-            await self.redis.execute_command("WAITAOF", 1, 0, 5000, target_nodes=node)
+            local, _ = await self.redis.execute_command("WAITAOF", 1, 0, FSYNC_WAIT_MS, target_nodes=node)
+            if int(local) < 1:
+                return False
+        return True
 
     async def backlog(self, group: str) -> int:
         """Entries `group` has not read yet, over all partitions (XINFO GROUPS lag).

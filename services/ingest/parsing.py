@@ -55,11 +55,11 @@ def parse_body(
         _check_json_shape(text, max_depth, max_bulletins)
         return _parse_json(text, source)
     if media_type in NDJSON_TYPES:
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = ndjson_lines(text)
         _check_count(len(lines), max_bulletins)
-        for line in lines:
+        for _, line in lines:
             _check_json_shape(line, max_depth, max_bulletins=None)
-        return _parse_ndjson(text, source)
+        return _parse_ndjson(lines, source)
     if media_type in TEXT_TYPES:
         if not source:
             raise ParseError("source", "text/plain bulletins need a source (query parameter ?source= or X-Wirelog-Source)")
@@ -109,16 +109,27 @@ def _parse_json(text: str, source: str | None) -> Parsed:
     return [_validate(i, _with_source(record, source)) for i, record in enumerate(records)]
 
 
-def _parse_ndjson(text: str, source: str | None) -> Parsed:
+def ndjson_lines(text: str) -> list[tuple[int, str]]:
+    """The records of an NDJSON body with their line numbers (from 1, blank lines counted, as an editor shows
+    them). Lines end at LF only, a CR before it dropped: str.splitlines would also cut at U+2028 and other
+    separators that JSON allows inside strings."""
+    return [
+        (number, line.removesuffix("\r"))
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
+
+
+def _parse_ndjson(lines: list[tuple[int, str]], source: str | None) -> Parsed:
     out: Parsed = []
-    for index, line in enumerate(line for line in text.splitlines() if line.strip()):
+    for index, (number, line) in enumerate(lines):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            out.append(Rejected(index, [{"field": "body", "reason": f"line {index + 1}: malformed JSON: {exc.msg}"}]))
+            out.append(Rejected(index, [{"field": "body", "reason": f"line {number}: malformed JSON: {exc.msg}"}]))
             continue
         except ValueError as exc:
-            out.append(Rejected(index, [{"field": "body", "reason": f"line {index + 1}: {str(exc)[:80]}"}]))
+            out.append(Rejected(index, [{"field": "body", "reason": f"line {number}: {str(exc)[:80]}"}]))
             continue
         out.append(_validate(index, _with_source(record, source)))
     return out

@@ -123,3 +123,42 @@ async def test_metrics_count_pushes_by_outcome_and_items(settings, redis):
     assert value(after, "wirelog_ingested_items_total") - value(before, "wirelog_ingested_items_total") == 1
     assert value(after, "wirelog_stream_length", stream=settings.streams.raw) == 1
     assert value(after, "wirelog_ingest_request_seconds_count") > value(before, "wirelog_ingest_request_seconds_count")
+
+
+async def test_a_source_parameter_over_its_limit_is_refused_in_ingest_s_error_shape(settings, redis):
+    async with ingest_client(settings) as client:
+        response = await client.post("/v1/bulletins", params={"source": "x" * 129}, json=GOOD)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "source"
+    assert "128" in response.json()["error"]["reason"]
+    assert await redis.xlen(settings.streams.raw) == 0
+
+
+async def test_an_append_the_server_does_not_confirm_on_disk_asks_for_a_safe_repeat(settings, redis, monkeypatch):
+    from services.ingest import log_writer
+
+    async def unconfirmed(self, partitions):
+        return False  # what WAITAOF's timeout answers: [0, 0]
+
+    monkeypatch.setattr(log_writer.RawLog, "_wait_for_fsync", unconfirmed)
+    strict = settings.model_copy(update={"durability": "strict"})
+    async with ingest_client(strict) as client:
+        first = await client.post("/v1/bulletins", json=GOOD)
+    assert first.status_code == 503
+    assert first.headers["Retry-After"] == "1"
+    assert "push again" in first.json()["error"]["reason"]
+    async with ingest_client(settings) as client:
+        again = await client.post("/v1/bulletins", json=GOOD)
+    assert again.json()["results"][0]["status"] == "duplicate"  # it was appended: nothing is lost or doubled
+    assert await redis.xlen(settings.streams.raw) == 1
+
+
+async def test_a_body_large_enough_to_be_parsed_on_a_worker_thread_is_answered_alike(settings, redis):
+    items = [{"text": f"Item {n}: shelling hit Kharkiv on Monday, officials said."} for n in range(900)]
+    bulletins = [{**GOOD, "external_id": f"e{n}", "items": items[: 1 + n % 50]} for n in range(400)]
+    body = json.dumps(bulletins).encode()
+    async with ingest_client(settings) as client:
+        response = await client.post("/v1/bulletins", content=body, headers={"Content-Type": "application/json"})
+    assert len(body) > 64 * 1024
+    assert response.status_code == 202
+    assert response.json()["accepted"] == 400

@@ -97,6 +97,17 @@ def test_a_feed_without_source_or_link_asks_for_a_source():
     assert error.value.field == "source"
 
 
+def test_a_feed_link_that_is_no_url_asks_for_a_source():
+    doc = (
+        b'<rss version="2.0"><channel><title>t</title><link>http://[oops</link>'
+        b"<item><title>x</title><pubDate>Thu, 13 Jun 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    with pytest.raises(ParseError) as error:
+        parse_body(doc, "application/rss+xml")
+    assert error.value.field == "source"
+    assert parse_body(doc, "application/rss+xml", "desk")[0].source == "desk"
+
+
 def test_an_entry_without_a_date_is_rejected_alone():
     doc = (
         b'<rss version="2.0"><channel><title>t</title>'

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schemas import Bulletin
-from services.ingest.limits import Limits, TooDeep, bulletin_problems, json_shape
+from services.ingest.limits import _JSON_TOKEN, Limits, TooDeep, bulletin_problems, json_shape
 from services.ingest.parsing import ParseError, parse_body
 
 TODAY = date(2024, 6, 14)
@@ -49,6 +49,15 @@ def test_nesting_up_to_the_limit_is_fine():
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
     assert json_shape(json.dumps({"text": "[" * 10_000}), 4) == 1
+
+
+def test_an_unterminated_string_is_read_once_to_the_end():
+    # A pattern that needs the closing quote retried from every later quote: a 32 KB body held ingest's event
+    # loop for seconds. Read as one token, the scan is linear whatever the body.
+    body = '"' + '\\"' * 20_000
+    assert [match.group() for match in _JSON_TOKEN.finditer(body)] == [body]
+    assert json_shape(body, 32) == 1
+    assert json_shape('[{"a": "x\\"], {"]"}, ' + body, 32) == 1  # the brackets after it are inside the string
 
 
 def test_too_many_bulletins_are_refused_before_parsing_with_413():

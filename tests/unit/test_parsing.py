@@ -76,6 +76,23 @@ def test_ndjson_bad_line_does_not_lose_the_others():
     assert isinstance(second, Rejected) and "malformed JSON" in second.errors[0]["reason"]
 
 
+def test_ndjson_lines_end_at_line_feeds_only():
+    # U+2028 and U+2029 are valid inside JSON strings; str.splitlines would cut the record there.
+    text = "Kyiv\u2028said \u2029and \x85then \x0bdone"
+    record = json.dumps({"source": "desk", "published_at": "2024-06-13", "items": [{"text": text}]}, ensure_ascii=False)
+    (bulletin,) = parse_body((record + "\r\n").encode(), "application/x-ndjson")
+    assert isinstance(bulletin, Bulletin)
+    assert bulletin.items[0].text == text
+
+
+def test_ndjson_errors_name_the_line_as_an_editor_counts_it():
+    good = b'{"source":"a","published_at":"2024-01-02","items":[{"text":"x"}]}'
+    first, second = parse_body(b"\n\n" + good + b"\n\n{oops\n", "application/x-ndjson")
+    assert isinstance(first, Bulletin)
+    assert isinstance(second, Rejected) and second.index == 1
+    assert second.errors[0]["reason"].startswith("line 5: malformed JSON")
+
+
 def test_query_source_fills_a_json_bulletin_without_one():
     (bulletin,) = parse_body(b'{"published_at":"2024-01-02","items":[{"text":"x"}]}', "application/json", "desk")
     assert bulletin.source == "desk"

@@ -54,6 +54,11 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
     return engine, engine
 
 
+def _fold(value: object) -> object:
+    """SQLite's wirelog_fold(): Unicode case folding for text search (services/store/queries.py)."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _sqlite_setup(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):  # noqa: ANN001
@@ -61,6 +66,7 @@ def _sqlite_setup(engine: Engine, begin: str) -> None:
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         dbapi_connection.execute("PRAGMA busy_timeout=60000")
+        dbapi_connection.create_function("wirelog_fold", 1, _fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001

@@ -31,7 +31,8 @@ from services.store.database import Database
 from services.store.filters import event_filters
 from services.store.queries import EventFilters, _filtered, row_view
 
-STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+STREAM_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
+_MAX_ID_PART = 2**64 - 1  # Redis stream ids are two unsigned 64-bit numbers
 POSITION_CHARS = 41 * 64  # a stream id per partition, up to 64 partitions
 POLL_SECONDS = 0.25
 BATCH = 500
@@ -42,10 +43,14 @@ def _key(stream_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
+def _valid_id(stream_id: str) -> bool:
+    return bool(STREAM_ID.fullmatch(stream_id)) and max(_key(stream_id)) <= _MAX_ID_PART
+
+
 def parse_position(value: str, partitions: int) -> list[str]:
     """A position as sent by the API: one stream id per partition, comma-joined; ValueError when it is not."""
     ids = value.split(",")
-    if len(ids) != partitions or not all(STREAM_ID.match(stream_id) for stream_id in ids):
+    if len(ids) != partitions or not all(_valid_id(stream_id) for stream_id in ids):
         raise ValueError(f"expected {partitions} stream id(s) joined by commas")
     return ids
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select, tuple_
+from sqlalchemy import Select, Text, exists, literal, or_, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from services.store.database import Database
 
@@ -34,13 +36,47 @@ def encode_cursor(reference_date: str, bulletin_id: str, position: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_INT64 = 2**63
+
+
 def decode_cursor(cursor: str) -> tuple[str, str, int]:
+    """The (reference date, bulletin id, position) an issued cursor holds; BadCursor for anything else."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        reference_date, bulletin_id, position = json.loads(base64.urlsafe_b64decode(padded))
-        return str(reference_date), str(bulletin_id), int(position)
-    except (ValueError, TypeError) as exc:
+        value = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError as exc:  # not base64, not UTF-8, not JSON
         raise BadCursor("cursor is not one this API issued") from exc
+    match value:
+        case [str(reference_date), str(bulletin_id), int(position)] if type(position) is int and 0 <= position < _INT64:
+            return reference_date, bulletin_id, position
+    raise BadCursor("cursor is not one this API issued")
+
+
+def geonames_id_in(place: str) -> int | None:
+    """A place filter that is a GeoNames id (ASCII digits, within the database's integers), else None."""
+    if place.isascii() and place.isdigit() and len(place) <= 18:
+        return int(place)
+    return None
+
+
+class _Folded(FunctionElement):
+    """Text with its case folded, for matching that ignores case in every script: lower() on PostgreSQL (by the
+    database's locale), wirelog_fold() (Python's casefold, services/store/database.py) on SQLite, whose lower()
+    and LIKE fold ASCII letters only."""
+
+    type = Text()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(_Folded)
+def _lower(element: _Folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Folded, "sqlite")
+def _casefold(element: _Folded, compiler: Any, **kw: Any) -> str:
+    return f"wirelog_fold({compiler.process(element.clauses, **kw)})"
 
 
 def _filtered(tables: dict, filters: EventFilters) -> Select:
@@ -56,8 +92,8 @@ def _filtered(tables: dict, filters: EventFilters) -> Select:
         query = query.where(items.c.event_date_start <= filters.date_to.isoformat())
     if filters.place:
         match = places.c.name_key == filters.place.casefold()
-        if filters.place.isdigit():
-            match = or_(match, places.c.geonames_id == int(filters.place))
+        if (geonames_id := geonames_id_in(filters.place)) is not None:
+            match = or_(match, places.c.geonames_id == geonames_id)
         query = query.where(exists().where(places.c.item_id == items.c.item_id, match))
     if filters.actor:
         match = or_(actors.c.name_key == filters.actor.casefold(), actors.c.actor_id == filters.actor)
@@ -73,7 +109,11 @@ def _filtered(tables: dict, filters: EventFilters) -> Select:
         )
     if filters.q:
         escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(items.c.full_text.ilike(f"%{escaped}%", escape="\\"))
+        if filters.q.isascii():  # the built-in case folding is enough, and the fastest
+            query = query.where(items.c.full_text.ilike(f"%{escaped}%", escape="\\"))
+        else:  # "élysée" finds "Élysée"
+            pattern = _Folded(literal(f"%{escaped}%"))
+            query = query.where(_Folded(items.c.full_text).like(pattern, escape="\\"))
     return query
 
 

@@ -259,8 +259,10 @@ class StageLoop:
         self.processed += len(entries) - len(failures)
         now = time.time()
         metrics.BATCH_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
+        # Each delivery counts once: done, failed (to be retried) or, below, dead_lettered.
+        permanent = sum(isinstance(error, PermanentError) for error in failures.values())
         metrics.ENTRIES_PROCESSED.labels(self.stage, "done").inc(len(entries) - len(failures))
-        metrics.ENTRIES_PROCESSED.labels(self.stage, "failed").inc(len(failures))
+        metrics.ENTRIES_PROCESSED.labels(self.stage, "failed").inc(len(failures) - permanent)
         for entry in entries:
             if entry.id not in failures:
                 self._latency.observe(metrics.entry_age_seconds(entry.id, now))

@@ -26,7 +26,10 @@ INGEST_SECONDS = Histogram(
     "wirelog_ingest_request_seconds", "Time to answer POST /v1/bulletins", buckets=LATENCY_BUCKETS, registry=REGISTRY
 )
 ENTRIES_PROCESSED = Counter(
-    "wirelog_stage_entries", "Stream entries handled per stage, by outcome", ["stage", "outcome"], registry=REGISTRY
+    "wirelog_stage_entries",
+    "Deliveries of stream entries per stage, by outcome: done; failed (retried later); dead_lettered",
+    ["stage", "outcome"],
+    registry=REGISTRY,
 )
 STAGE_LATENCY = Histogram(
     "wirelog_stage_latency_seconds",

@@ -35,3 +35,19 @@ async def test_stage_counters_latency_and_log_gauges_follow_the_flow(settings, r
 
 async def _normalized(redis, settings, n):
     return await redis.xlen(settings.streams.normalized) >= n
+
+
+async def test_an_entry_dead_lettered_at_once_counts_as_dead_lettered_only(settings, redis, normalizer):
+    from services.operations.dead_letters import list_dead_letters
+
+    def count(outcome):
+        return sum(samples("wirelog_stage_entries_total", stage="normalize", outcome=outcome))
+
+    before = {outcome: count(outcome) for outcome in ("done", "failed", "dead_lettered")}
+    await redis.xadd(settings.streams.raw, {"event": "{not json"})
+    await add_raw(redis, settings, received(text="One."))
+    async with running(build_loop(settings, redis, normalizer)):
+        await wait_until(lambda: list_dead_letters(redis, settings.streams, "normalize"))
+        await wait_until(lambda: _normalized(redis, settings, 1))
+    moved = {outcome: count(outcome) - before[outcome] for outcome in before}
+    assert moved == {"done": 1, "failed": 0, "dead_lettered": 1}

@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run everything for development (embedded Redis unless REDIS_URL is set)")
     run.add_argument("--data-dir", default=".wirelog", help="where the embedded Redis and SQLite keep data")
     run.set_defaults(func=cmd_run)
-    push = sub.add_parser("push", help="push bulletin files (json, ndjson, txt) or - for stdin")
+    push = sub.add_parser("push", help="push bulletin files (.json, .ndjson/.jsonl, .txt, .xml/.rss/.atom) or - for stdin")
     push.add_argument("paths", nargs="+")
     push.add_argument("--url", default=None, help="ingest base URL (default from WIRELOG_INGEST_HOST/PORT)")
     push.add_argument("--source", default=None, help="source for text bulletins (default: the file name)")
@@ -138,9 +138,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _variable(loc: tuple) -> str:
+    name = str(loc[0]) if loc else "?"
+    return name if name.isupper() else f"WIRELOG_{name.upper()}"
+
+
+def operator_error(exc: BaseException) -> str | None:
+    """The one line an operator needs for a failure outside the program (a server that does not answer, a bad
+    setting, a missing file); None for anything else, which is a bug and keeps its traceback."""
+    from pydantic import ValidationError
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.operations.partitions import PartitionMismatch
+
+    if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
+        problems = "; ".join(f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors())
+        return f"invalid setting ({problems}); see README: Configuration"
+    if isinstance(exc, RedisError):
+        return f"Redis: {exc} (REDIS_URL)"
+    if isinstance(exc, SQLAlchemyError):
+        return f"store database: {str(exc).splitlines()[0]} (WIRELOG_STORE_URL)"
+    if isinstance(exc, PartitionMismatch | OSError):
+        return str(exc)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args) or 0
+    try:
+        return args.func(args) or 0
+    except Exception as exc:
+        message = operator_error(exc)
+        if message is None:
+            raise
+        print(f"wirelog: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

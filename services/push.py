@@ -70,6 +70,11 @@ def push_paths(paths: list[str], url: str | None = None, source: str | None = No
     base = url or f"http://{settings.ingest_host}:{settings.ingest_port}"
     headers = {"Authorization": f"Bearer {settings.push_token.get_secret_value()}"} if settings.push_token else {}
     inputs = [Path("-")] if paths == ["-"] else _files(paths)
+    missing = [str(path) for path in inputs if str(path) != "-" and not path.is_file()]
+    if missing:  # checked before anything is sent: a typo never leaves a push half done
+        print(f"{missing[0]}: no such file" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+              file=sys.stderr)
+        return 2
     total = sum(p.stat().st_size for p in inputs if str(p) != "-" and p.is_file())
     totals: Counter[str] = Counter()
     reasons: Counter[str] = Counter()

@@ -163,7 +163,10 @@ class Settings(BaseSettings):
     partitions: int = Field(
         default=1, ge=1, le=1024, description="Streams per log, chosen by a stable hash of the bulletin's source."
     )
-    store_url: str = "sqlite:///.wirelog/store.db"
+    store_url: str = Field(
+        default="sqlite:///.wirelog/store.db",
+        description="sqlite:///PATH (relative; four slashes for an absolute path) or postgresql://USER@HOST/DB.",
+    )
     cache_dir: str | None = Field(
         default=None, description="Where the gazetteer index and the actor dictionary are cached (~/.cache/wirelog)."
     )
@@ -229,6 +232,13 @@ class Settings(BaseSettings):
     def _redis_scheme(cls, value: str) -> str:
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:/// (sqlite:// alone: in memory) or postgresql://")
         return value
 
     @property

@@ -14,13 +14,30 @@ def _run(coro):  # noqa: ANN001, ANN202
     return asyncio.run(coro)
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _processes(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    from services.operations.partitions import verify_partition_count
     from services.operations.status import log_status
 
     async def go() -> dict:
         settings = Settings()
         redis = async_client(settings.redis_url, settings.redis_cluster)
         try:
+            await verify_partition_count(redis, settings.streams)
             return await log_status(redis, settings.streams)
         finally:
             await redis.aclose()
@@ -41,11 +58,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_dlq(args: argparse.Namespace) -> int:
     from services.operations import dead_letters
+    from services.operations.partitions import verify_partition_count
 
     async def go() -> int:
         settings = Settings()
         redis = async_client(settings.redis_url, settings.redis_cluster)
         try:
+            await verify_partition_count(redis, settings.streams)
             return await dead_letters.command(redis, settings.streams, args)
         finally:
             await redis.aclose()
@@ -87,12 +106,12 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
     )
     dlq.add_argument("--stage", choices=["normalize", "store"], default="normalize")
     dlq.add_argument("--all", action="store_true", help="retry or purge every dead letter of the stage")
-    dlq.add_argument("--count", type=int, default=50)
+    dlq.add_argument("--count", type=positive, default=50, help="list: at most this many (default 50)")
     dlq.set_defaults(func=cmd_dlq)
 
     parts = sub.add_parser("partitions", help="the log's partition count; grow it on a drained log")
     parts.add_argument("action", choices=["show", "grow"])
-    parts.add_argument("--to", type=int, help="grow: the new partition count")
+    parts.add_argument("--to", type=positive, help="grow: the new partition count")
     parts.set_defaults(func=cmd_partitions)
 
     replay = sub.add_parser("replay", help="re-run a stage from the event log")
@@ -103,16 +122,16 @@ def add_operations(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--resume", action="store_true", help="continue an interrupted replay from its checkpoint")
     replay.add_argument(
         "--batch",
-        type=int,
+        type=positive,
         default=None,
         help=f"entries per read and commit (default: normalize {NORMALIZE_BATCH}, store --rebuild {REBUILD_BATCH})",
     )
     replay.add_argument(
-        "--partition", type=int, action="append", help="normalize: only this partition (repeatable; default: all)"
+        "--partition", type=int, action="append", metavar="P", help="normalize: only this partition (repeatable; default: all)"
     )
     replay.add_argument(
         "--processes",
-        type=int,
+        type=_processes,
         default=default_processes(),
         help=f"normalize: worker processes, one per core to use; 0: this process only (default: {default_processes()})",
     )

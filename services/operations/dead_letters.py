@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sys
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from services.common.settings import Partition, StreamNames
 
@@ -33,14 +36,17 @@ def label(streams: StreamNames, partition: Partition, entry_id: str) -> str:
     return f"{partition.number}/{entry_id}" if len(streams.partitions) > 1 else entry_id
 
 
+_ENTRY_ID = re.compile(r"\d+(-\d+)?")
+
+
 def locate(streams: StreamNames, ref: str) -> list[tuple[Partition, str]]:
     """Where a dead letter named `ref` may be: 'P/ID' in partition P, a bare ID in any partition."""
-    if "/" in ref:
-        number, _, entry_id = ref.partition("/")
-        if not number.isdigit():
-            raise ValueError(f"{ref!r}: expected PARTITION/ID")
+    number, slash, entry_id = ref.rpartition("/")
+    if not _ENTRY_ID.fullmatch(entry_id) or (slash and not number.isdigit()):
+        raise ValueError(f"{ref!r} is not a dead-letter id: expected ID or PARTITION/ID as `dlq list` shows them")
+    if slash:
         return [(streams.partition(int(number)), entry_id)]
-    return [(partition, ref) for partition in streams.partitions]
+    return [(partition, entry_id) for partition in streams.partitions]
 
 
 def _order(entry_id: str) -> tuple[int, int]:
@@ -71,8 +77,11 @@ async def show_dead_letter(redis: Redis, streams: StreamNames, stage: str, ref: 
     return None
 
 
-async def retry_dead_letters(redis: Redis, streams: StreamNames, stage: str, refs: list[str]) -> dict[str, str | None]:
-    """Re-drive each named dead letter (all when none are named) into the stream of its own partition."""
+async def retry_dead_letters(
+    redis: Redis, streams: StreamNames, stage: str, refs: list[str]
+) -> dict[str, str | Exception | None]:
+    """Re-drive each named dead letter (all when none are named) into the stream of its own partition: per ref
+    the new entry's id, None when there is no such dead letter, or why it cannot be re-driven (it stays)."""
     script = redis.register_script(_RETRY)
     if not refs:
         refs = [
@@ -80,12 +89,17 @@ async def retry_dead_letters(redis: Redis, streams: StreamNames, stage: str, ref
             for partition in streams.partitions
             for entry_id, _ in await redis.xrange(partition.dead_letters(stage))
         ]
-    results: dict[str, str | None] = {}
+    results: dict[str, str | Exception | None] = {}
     for ref in refs:
         results[ref] = None
         for partition, entry_id in locate(streams, ref):
             keys = [partition.dead_letters(stage), source_stream(partition, stage)]
-            if new_id := await script(keys=keys, args=[entry_id]):
+            try:
+                new_id = await script(keys=keys, args=[entry_id])
+            except ResponseError as exc:  # one that cannot be re-driven does not stop the others
+                results[ref] = exc
+                break
+            if new_id:
                 results[ref] = new_id
                 break
     return results
@@ -103,23 +117,37 @@ async def purge_dead_letters(redis: Redis, streams: StreamNames, stage: str, ref
 
 async def command(redis: Redis, streams: StreamNames, args: argparse.Namespace) -> int:
     if args.action in ("retry", "purge") and not args.ids and not args.all:
-        print(f"dlq {args.action}: name dead-letter ids, or --all")
+        print(f"dlq {args.action}: name dead-letter ids, or --all", file=sys.stderr)
         return 2
     try:
         for ref in args.ids:
             locate(streams, ref)
     except ValueError as exc:
-        print(f"dlq {args.action}: {exc}")
+        print(f"dlq {args.action}: {exc}", file=sys.stderr)
         return 2
     if args.action == "list":
         for entry in await list_dead_letters(redis, streams, args.stage, args.count):
             print(f"{entry['id']}  original {entry.get('original_id')}  attempts {entry.get('attempts')}  {entry.get('error')}")
     elif args.action == "show":
+        missing = 0
         for entry_id in args.ids:
-            print(json.dumps(await show_dead_letter(redis, streams, args.stage, entry_id), indent=2, ensure_ascii=False))
+            entry = await show_dead_letter(redis, streams, args.stage, entry_id)
+            if entry is None:
+                print(f"{entry_id}: no such {args.stage} dead letter", file=sys.stderr)
+                missing += 1
+            else:
+                print(json.dumps(entry, indent=2, ensure_ascii=False))
+        return 1 if missing else 0
     elif args.action == "retry":
-        for entry_id, new_id in (await retry_dead_letters(redis, streams, args.stage, args.ids)).items():
-            print(f"{entry_id}: " + (f"re-driven as {new_id}" if new_id else "no such dead letter"))
+        not_done = 0
+        for entry_id, outcome in (await retry_dead_letters(redis, streams, args.stage, args.ids)).items():
+            if isinstance(outcome, str):
+                print(f"{entry_id}: re-driven as {outcome}")
+                continue
+            not_done += 1
+            why = f"not re-driven, {outcome}" if outcome else f"no such {args.stage} dead letter"
+            print(f"{entry_id}: {why}", file=sys.stderr)
+        return 1 if not_done else 0
     else:
         print(f"purged {await purge_dead_letters(redis, streams, args.stage, args.ids)} dead letters")
     return 0

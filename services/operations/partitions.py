@@ -54,6 +54,15 @@ async def check_partition_count(redis: Redis, streams: StreamNames) -> None:
         )
 
 
+async def verify_partition_count(redis: Redis, streams: StreamNames) -> None:
+    """For operator commands, which only read the count: refuse to look at streams the log does not use."""
+    recorded = await redis.get(count_key(streams.prefix))
+    if recorded is not None and int(recorded) != streams.count:
+        raise PartitionMismatch(
+            f"the log has {int(recorded)} partitions but WIRELOG_PARTITIONS={streams.count}: set it to {int(recorded)}"
+        )
+
+
 async def _undrained(redis: Redis, stream: str, group: str) -> int:
     try:
         groups = await redis.xinfo_groups(stream)

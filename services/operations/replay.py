@@ -113,8 +113,11 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
     from services.normalize.log_writer import NormalizedLog
 
     checkpoint = partition.replay_cursor("normalize")
-    if resume and (saved := await redis.get(checkpoint)):
-        start = "(" + saved
+    if resume:
+        if saved := await redis.get(checkpoint):
+            start = "(" + saved
+        else:
+            bar.write(f"{partition.raw}: no checkpoint to resume from; replaying the range as asked")
     output = NormalizedLog(redis, partition)
     counts: Counter = Counter()
 
@@ -177,9 +180,12 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
         counts["unchanged"] += applied.unchanged + applied.stale
 
     bar = progress(sum(redis.xlen(stream) for stream in streams), "event")
+    positions = {stream: db.position(stream, generation) for stream in streams}
+    if resume and not any(positions.values()):
+        bar.write("no interrupted rebuild to resume; rebuilding from the start")
     starts: dict[str, str] = {}
     for stream in streams:
-        position = db.position(stream, generation)
+        position = positions[stream]
         if position:
             bar.update(db.applied_count(stream, generation))
         start = "(" + position if position else "-"
@@ -265,10 +271,37 @@ def _read_and_decode(redis_url: str, cluster: bool | None, stream: str, start: s
         ready.put(RuntimeError(f"reading {stream} failed: {type(exc).__name__}: {exc}"))
 
 
+def _checked(settings: Settings, args: argparse.Namespace) -> tuple[str, str]:
+    """Everything an operator can get wrong, before anything is loaded: the partition count, the partitions named,
+    the bounds. Raises ValueError (or PartitionMismatch) with the reason."""
+    from services.operations.partitions import verify_partition_count
+
+    async def verify() -> None:
+        redis = async_client(settings.redis_url, settings.redis_cluster)
+        try:
+            await verify_partition_count(redis, settings.streams)
+        finally:
+            await redis.aclose()
+
+    asyncio.run(verify())
+    chosen_partitions(settings, args.partition)
+    bounds = []
+    for option, value, end in (("--from", args.start, False), ("--to", args.end, True)):
+        try:
+            bounds.append(stream_bound(value, end=end))
+        except ValueError:
+            raise ValueError(f"{option} {value!r}: expected a stream id (1700000000000-0) or an ISO time") from None
+    return bounds[0], bounds[1]
+
+
 def command(settings: Settings, args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
+    try:
+        bounds = _checked(settings, args)
+    except ValueError as exc:
+        print(f"replay {args.stage}: {exc}", file=sys.stderr)
+        return 2
     if args.stage == "normalize":
-        bounds = stream_bound(args.start), stream_bound(args.end, end=True)
         batch = args.batch or NORMALIZE_BATCH
         counts = asyncio.run(replay_normalize(settings, *bounds, batch, args.resume, args.partition, args.processes))
     elif args.rebuild:

@@ -147,21 +147,27 @@ def operator_error(exc: BaseException) -> str | None:
     """The one line an operator needs for a failure outside the program (a server that does not answer, a bad
     setting, a missing file); None for anything else, which is a bug and keeps its traceback."""
     from pydantic import ValidationError
-    from redis.exceptions import RedisError
+    from redis.exceptions import RedisClusterException, RedisError
     from sqlalchemy.exc import SQLAlchemyError
 
+    from services.ingest.log_writer import DurabilityUnavailable
     from services.operations.partitions import PartitionMismatch
 
     if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
         problems = "; ".join(f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors())
         return f"invalid setting ({problems}); see README: Configuration"
-    if isinstance(exc, RedisError):
+    if isinstance(exc, RedisError | RedisClusterException):
         return f"Redis: {exc} (REDIS_URL)"
     if isinstance(exc, SQLAlchemyError):
         return f"store database: {str(exc).splitlines()[0]} (WIRELOG_STORE_URL)"
-    if isinstance(exc, PartitionMismatch | OSError):
+    if isinstance(exc, PartitionMismatch | DurabilityUnavailable | OSError):
         return str(exc)
     return None
+
+
+# Long-running services: a database or file error while serving keeps its traceback (the one line is for the
+# configuration they start with and for the operator commands).
+_SERVICES = {"ingest", "normalize", "store", "run"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
         message = operator_error(exc)
-        if message is None:
+        if message is None or (args.command in _SERVICES and isinstance(exc, SQLAlchemyError | OSError)):
             raise
         print(f"wirelog: {message}", file=sys.stderr)
         return 2

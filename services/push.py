@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ def push_paths(paths: list[str], url: str | None = None, source: str | None = No
     base = url or f"http://{settings.ingest_host}:{settings.ingest_port}"
     headers = {"Authorization": f"Bearer {settings.push_token.get_secret_value()}"} if settings.push_token else {}
     inputs = [Path("-")] if paths == ["-"] else _files(paths)
-    missing = [str(path) for path in inputs if str(path) != "-" and not path.is_file()]
+    missing = [str(path) for path in inputs if str(path) != "-" and not path.exists()]  # pipes and /dev/stdin are fine
     if missing:  # checked before anything is sent: a typo never leaves a push half done
         print(f"{missing[0]}: no such file" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
               file=sys.stderr)
@@ -83,6 +84,7 @@ def push_paths(paths: list[str], url: str | None = None, source: str | None = No
         for path in inputs:
             body = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
             params = {"source": source or path.stem or "stdin"}
+            lines_before = records_before = 0  # in the file, before this NDJSON slice
             for content_type, part in requests_for(str(path), body):
                 try:
                     response = client.post(
@@ -95,12 +97,34 @@ def push_paths(paths: list[str], url: str | None = None, source: str | None = No
                 except ValueError:
                     print(f"{path}: {response.status_code}, answer is not JSON", file=sys.stderr)
                     return 2
-                _report(path, response.status_code, answer, totals, reasons, quiet=not bar.disable)
+                _report(path, response.status_code, in_file(answer, lines_before, records_before), totals, reasons,
+                        quiet=not bar.disable)
                 bar.update(len(part))
+                lines = part.splitlines()
+                lines_before += len(lines)
+                records_before += sum(1 for line in lines if line.strip())
     print(f"accepted {totals['accepted']}, duplicates {totals['duplicate']}, rejected {totals['rejected']}")
     for reason, count in reasons.most_common():
         print(f"  rejected {count}: {reason}")
     return 1 if totals["rejected"] else 0
+
+
+_LINE = re.compile(r"^line (\d+):")
+
+
+def in_file(answer: Any, lines_before: int, records_before: int) -> Any:
+    """An answer to one NDJSON slice, with its indexes and line numbers counted in the whole file."""
+    if not (lines_before or records_before) or not isinstance(answer, dict) or "results" not in answer:
+        return answer
+    results = []
+    for result in answer["results"]:
+        errors = [
+            {**error, "reason": _LINE.sub(lambda m: f"line {int(m.group(1)) + lines_before}:", error["reason"])}
+            if isinstance(error, dict) and isinstance(error.get("reason"), str) else error
+            for error in result.get("errors", [])
+        ]
+        results.append({**result, "index": result["index"] + records_before, **({"errors": errors} if errors else {})})
+    return {**answer, "results": results}
 
 
 def _report(path: Path, status: int, answer: Any, totals: Counter, reasons: Counter, quiet: bool) -> None:

@@ -259,7 +259,7 @@ class StageLoop:
         self.processed += len(entries) - len(failures)
         now = time.time()
         metrics.BATCH_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
-        # Each delivery counts once: done, failed (to be retried) or, below, dead_lettered.
+        # A delivery is done or failed (to be retried); a permanent failure is counted below as dead_lettered only.
         permanent = sum(isinstance(error, PermanentError) for error in failures.values())
         metrics.ENTRIES_PROCESSED.labels(self.stage, "done").inc(len(entries) - len(failures))
         metrics.ENTRIES_PROCESSED.labels(self.stage, "failed").inc(len(failures) - permanent)

@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
         await check_partition_count(redis, settings.streams)
         app.state.redis = redis
         app.state.raw_log = RawLog(redis, settings.streams, strict=settings.durability == "strict")
+        await app.state.raw_log.check_durability()
         app.state.backpressure = Backpressure(app.state.raw_log, settings.max_raw_backlog)
         log.info("ingest ready", url=f"http://{settings.ingest_host}:{settings.ingest_port}", open=access.open)
         yield

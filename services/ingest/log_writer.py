@@ -43,6 +43,10 @@ class Appended:
 FSYNC_WAIT_MS = 5000
 
 
+class DurabilityUnavailable(RuntimeError):
+    """Strict durability asked of a server that has no append-only file to confirm writes with."""
+
+
 class NotDurable(Exception):
     """Appended (the entries are in the log) but not confirmed on disk: the pusher is told to push again."""
 
@@ -86,6 +90,18 @@ class RawLog:
         for event in events:
             args += [event.data.bulletin_id, encode(event)["event"]]
         return await self._append_once(keys=[partition.raw, partition.bulletin_index], args=args)
+
+    async def check_durability(self) -> None:
+        """With strict durability, refuse to start on a server that cannot confirm fsyncs (Redis before 7.2, or
+        appendonly off): every push would otherwise be answered 503 for good."""
+        if not self.strict:
+            return
+        try:
+            await self._wait_for_fsync({partition: [] for partition in self.streams.partitions})
+        except ResponseError as exc:
+            raise DurabilityUnavailable(
+                f"WIRELOG_DURABILITY=strict needs Redis 7.2 or later with appendonly yes (WAITAOF answered: {exc})"
+            ) from exc
 
     async def _wait_for_fsync(self, partitions: dict[Partition, list[int]]) -> bool:
         """Whether every server that took a write has it in its fsynced append-only file (WAITAOF's first

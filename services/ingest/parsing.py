@@ -109,15 +109,14 @@ def _parse_json(text: str, source: str | None) -> Parsed:
     return [_validate(i, _with_source(record, source)) for i, record in enumerate(records)]
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def ndjson_lines(text: str) -> list[tuple[int, str]]:
     """The records of an NDJSON body with their line numbers (from 1, blank lines counted, as an editor shows
-    them). Lines end at LF only, a CR before it dropped: str.splitlines would also cut at U+2028 and other
-    separators that JSON allows inside strings."""
-    return [
-        (number, line.removesuffix("\r"))
-        for number, line in enumerate(text.split("\n"), start=1)
-        if line.strip()
-    ]
+    them). Lines end at LF, CR LF or CR, which JSON never holds raw: str.splitlines would also cut at U+2028 and
+    other separators that JSON allows inside strings."""
+    return [(number, line) for number, line in enumerate(_LINE_END.split(text), start=1) if line.strip()]
 
 
 def _parse_ndjson(lines: list[tuple[int, str]], source: str | None) -> Parsed:

@@ -22,7 +22,7 @@ local fields, event = entry[1][2], nil
 for i = 1, #fields, 2 do if fields[i] == 'event' then event = fields[i + 1] end end
 if not event or event == '' then return redis.error_reply('dead letter has no event to re-drive') end
 local id = redis.call('XADD', KEYS[2], '*', 'event', event)
-redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('XDEL', KEYS[1], entry[1][1])
 return id
 """
 
@@ -36,7 +36,7 @@ def label(streams: StreamNames, partition: Partition, entry_id: str) -> str:
     return f"{partition.number}/{entry_id}" if len(streams.partitions) > 1 else entry_id
 
 
-_ENTRY_ID = re.compile(r"\d+(-\d+)?")
+_ENTRY_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")  # whole ids only: a bare time would name several entries
 
 
 def locate(streams: StreamNames, ref: str) -> list[tuple[Partition, str]]:

@@ -39,17 +39,24 @@ def default_processes() -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-_STREAM_ID = re.compile(r"^\(?\d+(-\d+)?$")
+_STREAM_ID = re.compile(r"\(?([0-9]{1,20})(?:-([0-9]{1,20}))?")
 _MAX_SEQ = 2**64 - 1
 
 
 def stream_bound(value: str, end: bool = False) -> str:
-    """A stream id as given, or an ISO date/time turned into the stream ids of that millisecond."""
-    if value in ("-", "+") or _STREAM_ID.match(value):
+    """A stream id as given, or an ISO date/time turned into the stream ids of that millisecond; ValueError for
+    anything Redis would not take."""
+    if value in ("-", "+"):
+        return value
+    if found := _STREAM_ID.fullmatch(value):
+        if any(int(part) > _MAX_SEQ for part in found.groups() if part):
+            raise ValueError(f"{value!r} is past the largest stream id")
         return value
     moment = datetime.fromisoformat(value)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     ms = int(moment.timestamp() * 1000)
+    if ms < 0:
+        raise ValueError(f"{value!r} is before 1970, where stream ids start")
     return f"{ms}-{_MAX_SEQ}" if end else f"{ms}-0"
 
 
@@ -289,8 +296,9 @@ def _checked(settings: Settings, args: argparse.Namespace) -> tuple[str, str]:
     for option, value, end in (("--from", args.start, False), ("--to", args.end, True)):
         try:
             bounds.append(stream_bound(value, end=end))
-        except ValueError:
-            raise ValueError(f"{option} {value!r}: expected a stream id (1700000000000-0) or an ISO time") from None
+        except ValueError as exc:
+            reason = str(exc) if "stream id" in str(exc) else "expected a stream id (1700000000000-0) or an ISO time"
+            raise ValueError(f"{option} {value!r}: {reason}") from None
     return bounds[0], bounds[1]
 
 

@@ -35,6 +35,10 @@ def event_filters(
     country: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")] = None,
     q: Annotated[str | None, Query(max_length=500, description="Free text in the item.")] = None,
 ) -> EventFilters:
+    texts = {"bulletin": bulletin, "source": source, "place": place, "actor": actor, "country": country, "q": q}
+    for name, value in texts.items():
+        if value and "\x00" in value:  # no database stores it in text; PostgreSQL refuses it outright
+            raise HTTPException(status_code=422, detail={"field": name, "reason": "contains a NUL character"})
     if date_from and date_to and date_from > date_to:
         raise HTTPException(status_code=422, detail={"field": "from", "reason": f"{date_from} is after to={date_to}"})
     return EventFilters(bulletin, date_from, date_to, place, actor, country, q, source)

@@ -47,14 +47,19 @@ def decode_cursor(cursor: str) -> tuple[str, str, int]:
     except ValueError as exc:  # not base64, not UTF-8, not JSON
         raise BadCursor("cursor is not one this API issued") from exc
     match value:
-        case [str(reference_date), str(bulletin_id), int(position)] if type(position) is int and 0 <= position < _INT64:
+        case [str(reference_date), str(bulletin_id), int(position)] if (
+            type(position) is int and 0 <= position < _INT64 and "\x00" not in reference_date + bulletin_id
+        ):
             return reference_date, bulletin_id, position
     raise BadCursor("cursor is not one this API issued")
 
 
+_INT32 = 2**31  # geonames_id is an INTEGER column: 4 bytes on PostgreSQL
+
+
 def geonames_id_in(place: str) -> int | None:
-    """A place filter that is a GeoNames id (ASCII digits, within the database's integers), else None."""
-    if place.isascii() and place.isdigit() and len(place) <= 18:
+    """A place filter that is a GeoNames id (ASCII digits, within the column's integers), else None."""
+    if place.isascii() and place.isdigit() and len(place) <= 10 and int(place) < _INT32:
         return int(place)
     return None
 

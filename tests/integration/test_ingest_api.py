@@ -153,12 +153,24 @@ async def test_an_append_the_server_does_not_confirm_on_disk_asks_for_a_safe_rep
     assert await redis.xlen(settings.streams.raw) == 1
 
 
-async def test_a_body_large_enough_to_be_parsed_on_a_worker_thread_is_answered_alike(settings, redis):
-    items = [{"text": f"Item {n}: shelling hit Kharkiv on Monday, officials said."} for n in range(900)]
+async def test_a_large_body_is_parsed_on_a_worker_thread_and_answered_alike(settings, redis, monkeypatch):
+    from services.ingest.app import PARSE_ON_THREAD_BYTES
+
+    threaded = []
+    original = asyncio.to_thread
+
+    async def recording(function, *args, **kwargs):
+        threaded.append(function)
+        return await original(function, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", recording)
+    items = [{"text": f"Item {n}: shelling hit Kharkiv on Monday, officials said."} for n in range(50)]
     bulletins = [{**GOOD, "external_id": f"e{n}", "items": items[: 1 + n % 50]} for n in range(400)]
     body = json.dumps(bulletins).encode()
     async with ingest_client(settings) as client:
+        small = await client.post("/v1/bulletins", json=GOOD)
+        assert threaded == []  # a small body is parsed in place
         response = await client.post("/v1/bulletins", content=body, headers={"Content-Type": "application/json"})
-    assert len(body) > 64 * 1024
-    assert response.status_code == 202
+    assert len(body) > PARSE_ON_THREAD_BYTES and len(threaded) == 1
+    assert small.status_code == 202 and response.status_code == 202
     assert response.json()["accepted"] == 400

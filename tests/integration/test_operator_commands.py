@@ -102,7 +102,7 @@ def test_show_and_retry_of_an_unknown_dead_letter_exit_1_naming_it(environment, 
     assert "1-0: no such normalize dead letter" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("ref", ["nosuch", "0/nosuch", "x/1-0", "1-0-0"])
+@pytest.mark.parametrize("ref", ["nosuch", "0/nosuch", "x/1-0", "1-0-0", "5", "١-١"])
 def test_a_malformed_dead_letter_id_is_a_usage_error(environment, capsys, ref):
     assert main(["dlq", "show", ref]) == 2
     assert "is not a dead-letter id" in capsys.readouterr().err
@@ -125,3 +125,23 @@ def test_push_of_a_missing_file_sends_nothing(environment, capsys, tmp_path):
     present.write_text('{"source": "desk", "published_at": "2024-06-13", "items": [{"text": "x"}]}')
     assert main(["push", str(present), str(tmp_path / "missing.json"), "--url", "http://127.0.0.1:1"]) == 2
     assert "missing.json: no such file" in capsys.readouterr().err
+
+
+def test_a_cluster_that_does_not_answer_is_an_operator_error_too():
+    from redis.exceptions import RedisClusterException
+
+    from services.cli import operator_error
+
+    assert operator_error(RedisClusterException("Redis Cluster cannot be connected")).startswith("Redis:")
+    assert operator_error(KeyError("a bug")) is None
+
+
+def test_store_urls_sqlalchemy_takes_are_accepted_and_others_named():
+    from pydantic import ValidationError
+
+    from services.common.settings import Settings
+
+    for url in ("sqlite:///x.db", "sqlite+pysqlite:///x.db", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"):
+        assert Settings(store_url=url).store_url == url
+    with pytest.raises(ValidationError, match="sqlite:///PATH or postgresql://"):
+        Settings(store_url="/tmp/plain.db")

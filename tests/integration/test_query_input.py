@@ -36,7 +36,7 @@ async def client(store_settings, redis, normalizer):
             yield http
 
 
-@pytest.mark.parametrize("place", ["²", "999999999999999999999999999999", "١٢٣"])
+@pytest.mark.parametrize("place", ["²", "999999999999999999999999999999", "3000000000", "99999999999", "١٢٣"])
 async def test_a_place_that_only_looks_like_a_number_is_matched_by_name(client, place):
     for path in ("/v1/events", "/v1/overview"):
         response = await client.get(path, params={"place": place})
@@ -55,6 +55,7 @@ async def test_a_place_that_only_looks_like_a_number_is_matched_by_name(client, 
         forged_cursor('["2024-06-13", "b", true]'),
         forged_cursor('[1, 2, 3]'),
         forged_cursor('{"a": 1}'),
+        forged_cursor('["2024-06-13\\u0000", "b", 1]'),
     ],
 )
 async def test_a_forged_cursor_is_a_400_naming_the_cursor(client, cursor):
@@ -79,6 +80,13 @@ async def test_search_ignores_case_beyond_ascii(client, query):
 async def test_search_still_escapes_wildcards_in_non_ascii_queries(client):
     assert (await client.get("/v1/events", params={"q": "é%"})).json()["items"] == []
     assert (await client.get("/v1/events", params={"q": "kharkiv"})).json()["items"][0]["full_text"].startswith("Shelling")
+
+
+@pytest.mark.parametrize(("name", "value"), [("q", "a\x00"), ("q", "é\x00"), ("place", "Kyiv\x00"), ("source", "\x00")])
+async def test_a_nul_character_in_a_filter_is_a_422_naming_it(client, name, value):
+    response = await client.get("/v1/events", params={name: value})
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == name
 
 
 @pytest.mark.parametrize("value", ["0", "1718236800", "2024-6-1", "13 June 2024"])

@@ -31,3 +31,14 @@ def test_ndjson_goes_in_slices_that_keep_every_line_whole():
     parts = list(requests_for("big.ndjson", b"".join(lines)))
     assert [len(body.splitlines()) for _, body in parts] == [NDJSON_SLICE_LINES, NDJSON_SLICE_LINES, 7]
     assert b"".join(body for _, body in parts) == b"".join(lines)
+
+
+def test_answers_to_later_slices_name_indexes_and_lines_in_the_whole_file():
+    from services.push import in_file
+
+    answer = {"results": [{"index": 0, "status": "accepted", "bulletin_id": "b_1"},
+                          {"index": 1, "status": "rejected", "errors": [{"field": "body", "reason": "line 3: malformed JSON: x"}]}]}
+    shifted = in_file(answer, lines_before=500, records_before=498)
+    assert [result["index"] for result in shifted["results"]] == [498, 499]
+    assert shifted["results"][1]["errors"][0]["reason"] == "line 503: malformed JSON: x"
+    assert in_file(answer, 0, 0) is answer

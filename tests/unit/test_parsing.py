@@ -85,6 +85,13 @@ def test_ndjson_lines_end_at_line_feeds_only():
     assert bulletin.items[0].text == text
 
 
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_ndjson_records_may_end_with_any_line_end_json_never_holds_raw(end):
+    record = b'{"source":"a","published_at":"2024-01-02","items":[{"text":"x"}]}'
+    parsed = parse_body(record + end + record.replace(b'"x"', b'"y"') + end, "application/x-ndjson")
+    assert [bulletin.items[0].text for bulletin in parsed] == ["x", "y"]
+
+
 def test_ndjson_errors_name_the_line_as_an_editor_counts_it():
     good = b'{"source":"a","published_at":"2024-01-02","items":[{"text":"x"}]}'
     first, second = parse_body(b"\n\n" + good + b"\n\n{oops\n", "application/x-ndjson")

@@ -42,3 +42,11 @@ def test_replay_bounds_accept_stream_ids_and_iso_times(value, end, expected):
     from services.operations.replay import stream_bound
 
     assert stream_bound(value, end=end) == expected
+
+
+@pytest.mark.parametrize("value", ["1960-01-01", "١-١", "99999999999999999999-0", "1-99999999999999999999", "1-0\n"])
+def test_replay_bounds_redis_would_refuse_are_refused_first(value):
+    from services.operations.replay import stream_bound
+
+    with pytest.raises(ValueError):
+        stream_bound(value)

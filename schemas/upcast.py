@@ -18,6 +18,10 @@ class UnknownSchemaVersion(ValueError):
     pass
 
 
+class NewerSchemaVersion(UnknownSchemaVersion):
+    """Written by a newer version of the schema than this code knows."""
+
+
 def upcast(event: dict[str, Any]) -> dict[str, Any]:
     kind, version = event.get("type"), event.get("schema_version")
     if kind not in CURRENT_VERSIONS or not isinstance(version, int):
@@ -29,5 +33,5 @@ def upcast(event: dict[str, Any]) -> dict[str, Any]:
         event = step(event)
         version = event["schema_version"]
     if version > CURRENT_VERSIONS[kind]:
-        raise UnknownSchemaVersion(f"{kind} v{version} is newer than this reader (v{CURRENT_VERSIONS[kind]})")
+        raise NewerSchemaVersion(f"{kind} v{version} is newer than this reader (v{CURRENT_VERSIONS[kind]})")
     return event

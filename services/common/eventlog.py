@@ -22,7 +22,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from schemas.streams import EVENT_FIELD
-from schemas.upcast import UnknownSchemaVersion, upcast
+from schemas.upcast import NewerSchemaVersion, UnknownSchemaVersion, upcast
 from services.common import metrics
 from services.common.assignment import Assignment
 
@@ -55,6 +55,16 @@ class PermanentError(Exception):
     """An entry that can never succeed (undecodable, invalid): dead-lettered at once, not retried."""
 
 
+class Unavailable(Exception):
+    """Something the handler needs is down (the store's database): nothing is wrong with the entries. The loop
+    retries the same batch after a pause, counting no delivery, so an outage never dead-letters good entries."""
+
+
+class NewerVersion(Exception):
+    """An event written by a newer version of its schema than this reader knows (a rolling upgrade): retried,
+    so that an upgraded worker takes it; dead-lettered with this reason only after every delivery."""
+
+
 EventT = TypeVar("EventT", bound=BaseModel)
 
 
@@ -68,6 +78,8 @@ def decode_event(entry: Entry, model: type[EventT]) -> EventT:
             pass  # an older version to upcast, or invalid: the slow path says which
     try:
         return model.model_validate(upcast(entry.event()))
+    except NewerSchemaVersion as exc:
+        raise NewerVersion(str(exc)) from exc
     except (ValidationError, UnknownSchemaVersion) as exc:
         raise PermanentError(f"not a valid {model.__name__}: {exc}") from exc
 
@@ -164,9 +176,13 @@ class StageLoop:
                     await self._read_new()
                     delay = 0.1
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
-                    raise
-                self.log.warning("consumer group missing, recreating it", group=self.group)
+                if "NOGROUP" in str(exc):
+                    self.log.warning("consumer group missing, recreating it", group=self.group)
+                    continue
+                # READONLY after a failover, OOM, MISCONF, a cluster slot moving: the server may answer again
+                self.log.warning("redis refused a command, retrying", error=str(exc), retry_in_s=delay)
+                await self._sleep(delay)
+                delay = min(delay * 2, 5.0)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 self.log.warning("redis unavailable, retrying", error=str(exc), retry_in_s=delay)
                 await self._sleep(delay)
@@ -229,15 +245,29 @@ class StageLoop:
                 await self.redis.xgroup_delconsumer(self.stream, self.group, consumer["name"])
 
     async def _drain_own_pending(self) -> None:
-        """Entries this consumer read but did not ack before it stopped or crashed."""
+        """Entries this consumer read but did not ack before it stopped or crashed. One delivered too often is
+        dead-lettered first: with a stable consumer name (WIRELOG_REPLICA), an entry that kills the process
+        would otherwise come back to it forever."""
+        await self._dead_letter_own_exhausted()
         last = "0"
         while not self._stopping.is_set():
             reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: last}, count=self.batch_size)
             entries = _entries(reply)
             if not entries:
                 return
-            await self._handle(entries)
+            await self._handle(entries, redelivered=True)
             last = entries[-1].id
+
+    async def _dead_letter_own_exhausted(self) -> None:
+        cursor = "-"
+        while pending := await self.redis.xpending_range(
+            self.stream, self.group, min=cursor, max="+", count=500, consumername=self.consumer
+        ):
+            for entry in pending:
+                if entry["times_delivered"] >= self.max_deliveries:
+                    error = await self.redis.hget(self.errors_key, entry["message_id"]) or "consumer died while processing"
+                    await self._move_to_dead_letters(entry["message_id"], error, attempts=entry["times_delivered"])
+            cursor = "(" + pending[-1]["message_id"]
 
     async def _read_new(self) -> None:
         reply = await self.redis.xreadgroup(
@@ -247,15 +277,27 @@ class StageLoop:
         if entries:
             await self._handle(entries)
 
-    async def _handle(self, entries: list[Entry]) -> None:
+    async def _handle(self, entries: list[Entry], redelivered: bool = False) -> None:
+        """`redelivered`: the entries may have failed before (reclaimed, or this consumer's own pending ones), so
+        the reasons kept for them are dropped once they succeed."""
         started = time.perf_counter()
-        try:
-            failures = await self.handler(entries)
-        except REDIS_ERRORS:
-            raise
-        except Exception as exc:  # the handler could not even report per entry: every entry failed
-            self.log.exception("batch failed", entries=len(entries))
-            failures = {entry.id: exc for entry in entries}
+        delay = 0.1
+        while True:
+            try:
+                failures = await self.handler(entries)
+                break
+            except REDIS_ERRORS:
+                raise
+            except Unavailable as exc:  # the same batch again after a pause; it stays pending meanwhile
+                self.log.warning("batch waits for an unavailable dependency", error=str(exc), retry_in_s=delay)
+                await self._sleep(delay)
+                delay = min(delay * 2, 5.0)
+                if self._stopping.is_set():
+                    return  # still pending: this consumer's next start takes it up first
+            except Exception as exc:  # the handler could not even report per entry: every entry failed
+                self.log.exception("batch failed", entries=len(entries))
+                failures = {entry.id: exc for entry in entries}
+                break
         self.processed += len(entries) - len(failures)
         now = time.time()
         metrics.BATCH_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
@@ -272,6 +314,8 @@ class StageLoop:
             else:
                 self.log.warning("entry failed, will retry", entry_id=entry_id, error=_describe(error))
                 await self.redis.hset(self.errors_key, entry_id, _describe(error))
+        if redelivered and (succeeded := [entry.id for entry in entries if entry.id not in failures]):
+            await self.redis.hdel(self.errors_key, *succeeded)
 
     def _backoff_ms(self, deliveries: int) -> int:
         return min(self.claim_idle_ms * 2 ** max(deliveries - 1, 0), self.backoff_max_ms)
@@ -301,7 +345,7 @@ class StageLoop:
             await self.redis.xack(self.stream, self.group, *gone)
         if entries:
             self.log.info("reclaimed pending entries", count=len(entries))
-            await self._handle(entries)
+            await self._handle(entries, redelivered=True)
 
     async def _move_to_dead_letters(self, entry_id: str, error: Exception | str, attempts: int) -> None:
         reason = error if isinstance(error, str) else _describe(error)

@@ -171,7 +171,7 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     partitions, so the partitions are loaded one after the other and need no global order.
 
     Another process reads and decodes the next batches while this one writes the rows (`decoded_ahead`)."""
-    from services.store.database import Database
+    from services.store.database import REFUSED, Database
 
     streams = [partition.normalized for partition in settings.streams.partitions]
     redis = sync_client(settings.redis_url, settings.redis_cluster)
@@ -179,10 +179,17 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     generation = db.start_rebuild(resume=resume)
     counts: Counter = Counter()
 
-    def apply(conn, decoded: Decoded, stream: str) -> None:  # noqa: ANN001
-        applied = db.apply(conn, generation, decoded.items, stream)
+    def apply(conn, decoded: Decoded, stream: str, each: bool = False) -> None:  # noqa: ANN001
+        """`each`: every event in a savepoint of its own, the ones the database refuses counted as failed."""
+        refused: dict[str, str] = {}
+        if each:
+            applied, refused = db.apply_each(conn, generation, decoded.items, stream)
+        else:
+            applied = db.apply(conn, generation, decoded.items, stream)
+        for stream_id, reason in refused.items():
+            bar.write(f"{stream} {stream_id}: left out, the database refused it: {reason}")
         counts["read"] += decoded.read
-        counts["failed"] += decoded.failed
+        counts["failed"] += decoded.failed + len(refused)
         counts["written"] += applied.written
         counts["unchanged"] += applied.unchanged + applied.stale
 
@@ -197,8 +204,12 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
             bar.update(db.applied_count(stream, generation))
         start = "(" + position if position else "-"
         for decoded in decoded_ahead(settings, stream, start, batch):
-            with db.writer.begin() as conn:
-                apply(conn, decoded, stream)
+            try:
+                with db.writer.begin() as conn:
+                    apply(conn, decoded, stream)
+            except REFUSED:  # an event the database will not take: the batch again, that event left out
+                with db.writer.begin() as conn:
+                    apply(conn, decoded, stream, each=True)
             bar.update(decoded.read)
             start = "(" + decoded.last_id
         starts[stream] = start
@@ -206,7 +217,7 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     def tail(conn) -> None:  # noqa: ANN001
         for stream, start in starts.items():
             for entries in read_range(redis, stream, start, "+", batch):
-                apply(conn, decode_stored(entries), stream)
+                apply(conn, decode_stored(entries), stream, each=True)  # under the write lock: never abort here
                 bar.update(len(entries))
 
     db.finish_rebuild(generation, tail)

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
 from schemas import ItemNormalized
 from services.store import bulk, migrate, rows
 from services.store.rows import ACTOR_COLUMNS, BULLETIN_COLUMNS, ITEM_COLUMNS, PLACE_COLUMNS, StoredItem
 from services.store.tables import generation_tables, meta_table
+
+
+# The database is down, locked, full or unreachable: nothing is wrong with the events, the batch is retried as it is.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+# The database refuses an event's values (too long for a column, out of range): that event is at fault, not its batch.
+REFUSED = (DataError, IntegrityError)
 
 
 @dataclass
@@ -112,6 +119,27 @@ class Database:
         with self.writer.begin() as conn:
             live, _ = self.generations(conn, lock=True)
             return self.apply(conn, live, events, stream)
+
+    def apply_batch_each(
+        self, events: list[tuple[str, ItemNormalized | StoredItem]], stream: str
+    ) -> tuple[Applied, dict[str, str]]:
+        """`apply_batch` for a batch the database refused: each event in a savepoint of its own, so that only the
+        events the database refuses are left out; they come back with the database's reason."""
+        with self.writer.begin() as conn:
+            live, _ = self.generations(conn, lock=True)
+            return self.apply_each(conn, live, events, stream)
+
+    def apply_each(
+        self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized | StoredItem]], stream: str
+    ) -> tuple[Applied, dict[str, str]]:
+        total, refused = Applied(), {}
+        for stream_id, item in events:
+            try:
+                with conn.begin_nested():
+                    total += self.apply(conn, generation, [(stream_id, item)], stream)
+            except REFUSED as exc:
+                refused[stream_id] = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0][:500]
+        return total, refused
 
     def apply(
         self, conn: Connection, generation: int, events: list[tuple[str, ItemNormalized | StoredItem]], stream: str

@@ -9,8 +9,8 @@ from redis.asyncio import Redis
 
 from schemas import ItemNormalized
 from schemas.streams import EVENT_FIELD
-from services.common.eventlog import Entry, Failures, PermanentError, decode_event
-from services.store.database import Database
+from services.common.eventlog import Entry, Failures, PermanentError, Unavailable, decode_event
+from services.store.database import DATABASE_DOWN, REFUSED, Database
 from services.store.rows import StoredItem, from_model, read_logged
 
 log = structlog.get_logger()
@@ -39,16 +39,29 @@ class StoreStage:
         self.group = group
 
     async def handle(self, entries: list[Entry]) -> Failures:
+        """One transaction for the batch. A database that is down stops the batch whole (the loop retries it as it
+        is, counting no delivery); an event the database refuses fails alone (dead-lettered with the reason)."""
         failures: Failures = {}
         decoded: list[tuple[str, StoredItem]] = []
         for entry in entries:
             try:
                 decoded.append(stored_form(entry))
-            except PermanentError as exc:
+            except Exception as exc:  # noqa: BLE001 - PermanentError: dead letter; anything else is retried
                 failures[entry.id] = exc
-        if decoded:
+        if not decoded:
+            return failures
+        try:
             # The database call blocks: run it off the event loop so the API stays responsive.
-            applied = await asyncio.to_thread(self.db.apply_batch, decoded, self.stream)
+            try:
+                applied = await asyncio.to_thread(self.db.apply_batch, decoded, self.stream)
+            except REFUSED:
+                applied, refused = await asyncio.to_thread(self.db.apply_batch_each, decoded, self.stream)
+                for stream_id, reason in refused.items():
+                    failures[stream_id] = PermanentError(f"the store database refused the event: {reason}")
+                decoded = [pair for pair in decoded if pair[0] not in refused]
+        except DATABASE_DOWN as exc:
+            raise Unavailable(f"store database: {str(exc).strip().splitlines()[0][:300]}") from exc
+        if decoded:
             await self.redis.xack(self.stream, self.group, *[stored[0] for stored in decoded])
-            log.debug("batch stored", written=applied.written, unchanged=applied.unchanged, stale=applied.stale)
+        log.debug("batch stored", written=applied.written, unchanged=applied.unchanged, stale=applied.stale)
         return failures

@@ -118,13 +118,20 @@ def test_a_value_the_model_would_coerce_goes_through_the_model():
         {},
         {EVENT_FIELD: "{not json"},
         {EVENT_FIELD: json.dumps(event_json(position=-1))},
-        {EVENT_FIELD: json.dumps({**event_json(), "schema_version": 7})},
         {EVENT_FIELD: json.dumps(event_json(reference_date="2024-02-30"))},
     ],
 )
 def test_a_malformed_event_is_a_permanent_error_with_its_reason(fields):
     with pytest.raises(PermanentError, match="ItemNormalized|event"):
         stored_form(Entry("1-0", fields))
+
+
+def test_an_event_of_a_newer_schema_is_retried_not_a_permanent_error():
+    from services.common.eventlog import NewerVersion
+
+    with pytest.raises(NewerVersion, match="v7 is newer than this reader") as raised:
+        stored_form(Entry("1-0", {EVENT_FIELD: json.dumps({**event_json(), "schema_version": 7})}))
+    assert not isinstance(raised.value, PermanentError)
 
 
 def test_a_model_with_its_own_validators_is_never_vouched_for():

@@ -1,0 +1,168 @@
+"""How the stages meet failures outside the entries, on a real Redis and store: a database that is down never
+dead-letters good entries, an event the database refuses fails alone, a server error never ends a loop, a
+newer schema waits for a newer worker, and the reasons kept for retries go once an entry succeeds."""
+
+import json
+
+import pytest
+from redis.exceptions import ResponseError
+from sqlalchemy.exc import DataError, OperationalError
+
+from schemas import ItemNormalized
+from schemas.streams import STORE_GROUP
+from services.common.eventlog import Entry, NewerVersion, PermanentError, encode
+from services.common.hosting import stage_loop
+from services.normalize.app import build_loop
+from services.operations.dead_letters import list_dead_letters
+from services.operations.replay import rebuild_store
+from services.store.database import Database
+from services.store.queries import EventFilters, list_events
+from services.store.stage import StoreStage
+from tests.integration.helpers import add_raw, received, running, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def items(normalizer, *texts):
+    return [item for text in texts for item in normalizer.normalize(received(text=text), received().recorded_at)]
+
+
+def store_loop(settings, redis, db):
+    handler = StoreStage(redis, db, settings.streams.normalized, STORE_GROUP).handle
+    return stage_loop(settings, redis, stage="store", partition=settings.streams.only, group=STORE_GROUP, handler=handler)
+
+
+def stored_texts(db):
+    return sorted(row["full_text"] for row in list_events(db, EventFilters(), 1000, None)["items"])
+
+
+def refusing(db, monkeypatch, poisoned: str):
+    """The database refuses events whose text holds `poisoned`, as PostgreSQL refuses a value too long for its
+    column (the rest of the batch is fine)."""
+    real = Database.apply
+
+    def apply(self, conn, generation, events, stream):
+        if any(poisoned in event.item[12] for _, event in events):  # full_text
+            raise DataError("INSERT ...", None, Exception("value too long for type character varying(120)"))
+        return real(self, conn, generation, events, stream)
+
+    monkeypatch.setattr(Database, "apply", apply)
+
+
+async def test_a_database_outage_holds_the_batch_and_dead_letters_nothing(store_settings, redis, normalizer, monkeypatch):
+    settings = store_settings.model_copy(update={"max_deliveries": 1})  # any counted failure would dead-letter
+    db = Database(settings.store_url)
+    for item in items(normalizer, "Shelling hit Kharkiv on Monday.", "Talks in Geneva on Friday."):
+        await redis.xadd(settings.streams.normalized, encode(item))
+    real, outage = Database.apply_batch, {"left": 3}
+
+    def down_for_a_while(self, events, stream):
+        if outage["left"]:
+            outage["left"] -= 1
+            raise OperationalError("BEGIN", None, Exception("the database system is starting up"))
+        return real(self, events, stream)
+
+    monkeypatch.setattr(Database, "apply_batch", down_for_a_while)
+    async with running(store_loop(settings, redis, db)):
+        await wait_until(lambda: _stored(db, 2))
+    assert outage["left"] == 0
+    assert await list_dead_letters(redis, settings.streams, "store") == []
+    assert await redis.hlen(settings.streams.only.errors("store")) == 0
+
+
+async def test_an_event_the_database_refuses_fails_alone(store_settings, redis, normalizer, monkeypatch):
+    db = Database(store_settings.store_url)
+    for item in items(normalizer, "Shelling hit Kharkiv on Monday.", "OVERSIZED actor here.", "Talks in Geneva."):
+        await redis.xadd(store_settings.streams.normalized, encode(item))
+    refusing(db, monkeypatch, "OVERSIZED")
+    async with running(store_loop(store_settings, redis, db)):
+        dead = await wait_until(lambda: list_dead_letters(redis, store_settings.streams, "store"))
+        await wait_until(lambda: _stored(db, 2))
+    assert stored_texts(db) == ["Shelling hit Kharkiv on Monday.", "Talks in Geneva."]
+    assert len(dead) == 1 and "refused" in dead[0]["error"] and "too long" in dead[0]["error"]
+
+
+async def test_a_rebuild_leaves_out_an_event_the_database_refuses_and_finishes(store_settings, redis, normalizer, monkeypatch):
+    db = Database(store_settings.store_url)
+    for item in items(normalizer, "Shelling hit Kharkiv on Monday.", "OVERSIZED actor here.", "Talks in Geneva."):
+        await redis.xadd(store_settings.streams.normalized, encode(item))
+    refusing(db, monkeypatch, "OVERSIZED")
+    counts = rebuild_store(store_settings, batch=2, resume=False)
+    assert (counts["read"], counts["written"], counts["failed"]) == (3, 2, 1)
+    assert stored_texts(Database(store_settings.store_url)) == ["Shelling hit Kharkiv on Monday.", "Talks in Geneva."]
+
+
+async def test_a_server_error_never_ends_a_loop(settings, redis, normalizer):
+    loop = build_loop(settings, redis, normalizer)
+    real_read, refused = loop._read_new, []
+
+    async def read_after_a_failover():
+        if len(refused) < 2:
+            refused.append(1)
+            raise ResponseError("UNBLOCKED the stream key no longer exists or the server is now a replica")
+        await real_read()
+
+    loop._read_new = read_after_a_failover
+    await add_raw(redis, settings, received(text="After the failover."))
+    async with running(loop):
+        await wait_until(lambda: _length(redis, settings.streams.normalized, 1))
+    assert refused == [1, 1]
+
+
+async def test_the_reason_kept_for_a_retry_goes_once_the_entry_succeeds(settings, redis):
+    calls = []
+
+    async def fails_once(entries):
+        calls.append([entry.id for entry in entries])
+        return {entries[0].id: RuntimeError("flaky")} if len(calls) == 1 else {}
+
+    loop = stage_loop(settings, redis, stage="store", partition=settings.streams.only, group=STORE_GROUP,
+                      handler=fails_once)
+    entry_id = await redis.xadd(settings.streams.normalized, {"event": "{}"})
+    async with running(loop):
+        await wait_until(lambda: _acked(redis, settings.streams.normalized, STORE_GROUP))
+    assert calls[0] == [entry_id] and calls[-1] == [entry_id]
+    assert await redis.hlen(settings.streams.only.errors("store")) == 0
+
+
+async def test_an_entry_that_keeps_killing_a_named_worker_is_dead_lettered(settings, redis):
+    named = settings.model_copy(update={"replica": "fixed"})
+    stream, consumer = named.streams.normalized, named.consumer_name("store")
+    await redis.xgroup_create(stream, STORE_GROUP, id="0", mkstream=True)
+    entry_id = await redis.xadd(stream, {"event": "{}"})
+    for _ in range(named.max_deliveries):  # read, then the process died before acking: same name each time
+        await redis.xreadgroup(STORE_GROUP, consumer, {stream: "0" if _ else ">"})
+    handled = []
+
+    async def handler(entries):
+        handled.extend(entry.id for entry in entries)
+        return {}
+
+    loop = stage_loop(named, redis, stage="store", partition=named.streams.only, group=STORE_GROUP, handler=handler)
+    async with running(loop):
+        dead = await wait_until(lambda: list_dead_letters(redis, named.streams, "store"))
+    assert handled == [] and dead[0]["original_id"] == entry_id
+    assert int(dead[0]["attempts"]) >= named.max_deliveries
+
+
+async def test_an_event_of_a_newer_schema_is_retried_not_dead_lettered(store_settings, redis, normalizer):
+    (item,) = items(normalizer, "Shelling hit Kharkiv on Monday.")
+    newer = json.loads(item.model_dump_json()) | {"schema_version": ItemNormalized.model_fields["schema_version"].default + 1}
+    newer["data"]["unknown_new_field"] = {"shape": "not known here"}
+    stage = StoreStage(redis, Database(store_settings.store_url), store_settings.streams.normalized, STORE_GROUP)
+    failures = await stage.handle([Entry("1-1", {"event": json.dumps(newer)})])
+    assert isinstance(failures["1-1"], NewerVersion) and not isinstance(failures["1-1"], PermanentError)
+    assert "newer than this reader" in str(failures["1-1"])
+
+
+async def _stored(db, n):
+    return len(list_events(db, EventFilters(), 1000, None)["items"]) >= n
+
+
+async def _length(redis, stream, n):
+    return await redis.xlen(stream) >= n
+
+
+async def _acked(redis, stream, group):
+    groups = await redis.xinfo_groups(stream)
+    return any(g["name"] == group and g["pending"] == 0 and g.get("lag", 0) == 0 for g in groups)

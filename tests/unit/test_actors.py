@@ -216,3 +216,12 @@ def test_finds_every_seed_actor_with_id_sector_and_country(dictionary, want):
         and (a.actor_id == want["id"] if "id" in want else a.actor_id.startswith(want["id_prefix"]))
     ]
     assert matching
+
+
+def test_a_headline_of_capitalised_words_after_a_title_is_no_name(dictionary):
+    # A name that long is no person's; it would also not fit the store's columns.
+    words = " ".join(f"Zorvath{chr(97 + n % 26)}ek" for n in range(30))
+    found = find_actors(f"Ukrainian President {words} said it.", [], dictionary)
+    assert [(actor.name, actor.actor_id) for actor in found] == [("president", "official:UA:president")]
+    for name in ("Anna Maria Zorvath de Quillon", "Anna Maria Bella Zorvath Quillon Arbel"):  # six words: still a name
+        assert [actor.name for actor in find_actors(f"Ukrainian President {name} said it.", [], dictionary)] == [name]

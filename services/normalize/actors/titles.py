@@ -141,8 +141,13 @@ def _sector(title: Title) -> str | None:
     return None
 
 
+# A longer run of capitalised words is a headline or a list, not a person's name ("Maria de los Angeles Garcia").
+MAX_NAME_WORDS = 6
+
+
 def name_run(scan: Scan, i: int) -> int:
-    """End of a run of capitalised name words starting at i (particles allowed inside), or i."""
+    """End of a run of capitalised name words starting at i (particles allowed inside), or i: also when the run
+    is longer than a name can be."""
     tokens, owner, refs = scan.tokens, scan.owner, scan.refs
     if i >= len(tokens) or not tokens[i].is_name_word:
         return i
@@ -157,7 +162,7 @@ def name_run(scan: Scan, i: int) -> int:
         if owner[k] is not None or refs[k] is not None:
             break
         k += 1
-    return k
+    return k if k - i <= MAX_NAME_WORDS else i
 
 
 def _local_country(scan: Scan, i: int) -> tuple[str | None, str | None]:

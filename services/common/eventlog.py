@@ -292,8 +292,11 @@ class StageLoop:
                 self.log.warning("batch waits for an unavailable dependency", error=str(exc), retry_in_s=delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 5.0)
-                if self._stopping.is_set():
-                    return  # still pending: this consumer's next start takes it up first
+                if self._stopping.is_set() or not await self._still_owned():
+                    # Left pending for whoever takes it up next (this consumer's next start, or the partition's
+                    # new owner), without this delivery counted: the outage was not the entries' fault.
+                    await self._uncount(entries)
+                    return
             except Exception as exc:  # the handler could not even report per entry: every entry failed
                 self.log.exception("batch failed", entries=len(entries))
                 failures = {entry.id: exc for entry in entries}
@@ -316,6 +319,29 @@ class StageLoop:
                 await self.redis.hset(self.errors_key, entry_id, _describe(error))
         if redelivered and (succeeded := [entry.id for entry in entries if entry.id not in failures]):
             await self.redis.hdel(self.errors_key, *succeeded)
+
+    async def _still_owned(self) -> bool:
+        """While a batch waits: whether this loop may go on holding its partition."""
+        if self.assignment is None:
+            return True
+        return self.assignment.owns(self.partition) and not self.assignment.must_release(self.partition)
+
+    async def _uncount(self, entries: list[Entry]) -> None:
+        """Take back the delivery these entries got: the next read of them counts it again (XCLAIM with
+        RETRYCOUNT and JUSTID sets the count and adds none)."""
+        wanted = {entry.id for entry in entries}
+        by_count: dict[int, list[str]] = {}
+        cursor = entries[0].id
+        while wanted and (pending := await self.redis.xpending_range(
+            self.stream, self.group, min=cursor, max=entries[-1].id, count=500, consumername=self.consumer
+        )):
+            for entry in pending:
+                if entry["message_id"] in wanted:
+                    wanted.discard(entry["message_id"])
+                    by_count.setdefault(max(entry["times_delivered"] - 1, 0), []).append(entry["message_id"])
+            cursor = "(" + pending[-1]["message_id"]
+        for count, ids in by_count.items():
+            await self.redis.xclaim(self.stream, self.group, self.consumer, 0, ids, retrycount=count, justid=True)
 
     def _backoff_ms(self, deliveries: int) -> int:
         return min(self.claim_idle_ms * 2 ** max(deliveries - 1, 0), self.backoff_max_ms)

@@ -36,7 +36,7 @@ from pydantic import TypeAdapter
 
 from schemas import BulletinReceived, ItemNormalized
 from schemas.streams import EVENT_FIELD
-from services.common.eventlog import Entry, PermanentError, decode_event
+from services.common.eventlog import Entry, NewerVersion, PermanentError, decode_event
 
 log = structlog.get_logger()
 
@@ -103,7 +103,8 @@ def _in_worker(entries: list[Entry], recorded_at: datetime) -> list[Outcome]:
     outcomes = normalize_entries(_WORKER_NORMALIZER, entries, recorded_at)
     # An error crosses back pickled: keep the kind that decides retry or dead letter, and the message.
     return [
-        o if isinstance(o, list | PermanentError) else RuntimeError(f"{type(o).__name__}: {o}") for o in outcomes
+        o if isinstance(o, list | PermanentError | NewerVersion) else RuntimeError(f"{type(o).__name__}: {o}")
+        for o in outcomes
     ]
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from redis import Redis
 from tqdm import tqdm
 
-from services.common.eventlog import Entry, PermanentError
+from services.common.eventlog import Entry, NewerVersion, PermanentError
 from services.common.redis import async_client, sync_client
 from services.common.settings import Partition, Settings
 
@@ -131,8 +131,9 @@ async def _replay_partition(redis, partition: Partition, pool, start: str, end: 
     async def commit(rows: list, normalizing: asyncio.Future) -> None:
         commits = []
         for (entry_id, _), outcome in zip(rows, await normalizing, strict=True):
-            if isinstance(outcome, PermanentError):
+            if isinstance(outcome, PermanentError | NewerVersion):  # this entry's fault, or for a newer version
                 counts["failed"] += 1
+                bar.write(f"{partition.raw} {entry_id}: not normalised: {outcome}")
             elif isinstance(outcome, Exception):
                 # Not a bad entry but a failing normaliser (a bug, a worker that died): stop here, say where;
                 # --resume continues from the last committed batch.
@@ -242,7 +243,7 @@ def decode_stored(entries: list[Entry]) -> Decoded:
     for entry in entries:
         try:
             items.append(stored_form(entry))
-        except PermanentError:
+        except (PermanentError, NewerVersion):  # counted as failed: a rebuild never stops on one event
             failed += 1
     return Decoded(items, len(entries), failed, entries[-1].id)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, insert, select, update
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from schemas import ItemNormalized
 from services.store import bulk, migrate, rows
@@ -20,8 +20,21 @@ from services.store.rows import ACTOR_COLUMNS, BULLETIN_COLUMNS, ITEM_COLUMNS, P
 from services.store.tables import generation_tables, meta_table
 
 
-# The database is down, locked, full or unreachable: nothing is wrong with the events, the batch is retried as it is.
-DATABASE_DOWN = (OperationalError, InterfaceError)
+# SQLSTATEs that say the PostgreSQL server cannot take writes now: read-only (a standby, or a primary demoted in a
+# failover), shutting down, not accepting connections yet, too many connections.
+_POSTGRES_DOWN = {"25006", "57P01", "57P02", "57P03", "53300"}
+
+
+def database_down(exc: BaseException) -> bool:
+    """Whether an error says the database is down, locked, full, read-only or unreachable: nothing is wrong with
+    the events, and the batch is retried as it is."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or getattr(exc.orig, "sqlstate", None) in _POSTGRES_DOWN
+    return False
+
+
 # The database refuses an event's values (too long for a column, out of range): that event is at fault, not its batch.
 REFUSED = (DataError, IntegrityError)
 

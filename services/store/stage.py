@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from schemas import ItemNormalized
 from schemas.streams import EVENT_FIELD
 from services.common.eventlog import Entry, Failures, PermanentError, Unavailable, decode_event
-from services.store.database import DATABASE_DOWN, REFUSED, Database
+from services.store.database import REFUSED, Database, database_down
 from services.store.rows import StoredItem, from_model, read_logged
 
 log = structlog.get_logger()
@@ -59,7 +59,9 @@ class StoreStage:
                 for stream_id, reason in refused.items():
                     failures[stream_id] = PermanentError(f"the store database refused the event: {reason}")
                 decoded = [pair for pair in decoded if pair[0] not in refused]
-        except DATABASE_DOWN as exc:
+        except Exception as exc:
+            if not database_down(exc):
+                raise
             raise Unavailable(f"store database: {str(exc).strip().splitlines()[0][:300]}") from exc
         if decoded:
             await self.redis.xack(self.stream, self.group, *[stored[0] for stored in decoded])

@@ -36,17 +36,19 @@ def stored_texts(db):
     return sorted(row["full_text"] for row in list_events(db, EventFilters(), 1000, None)["items"])
 
 
-def refusing(db, monkeypatch, poisoned: str):
-    """The database refuses events whose text holds `poisoned`, as PostgreSQL refuses a value too long for its
-    column (the rest of the batch is fine)."""
-    real = Database.apply
+def refusing(monkeypatch, poisoned: str):
+    """The database refuses rows whose text holds `poisoned`, as PostgreSQL refuses a value too long for its
+    column: after the statement ran, so what the failed event wrote must be rolled back with it."""
+    from services.store import bulk
 
-    def apply(self, conn, generation, events, stream):
-        if any(poisoned in event.item[12] for _, event in events):  # full_text
-            raise DataError("INSERT ...", None, Exception("value too long for type character varying(120)"))
-        return real(self, conn, generation, events, stream)
+    real = bulk.insert_rows
 
-    monkeypatch.setattr(Database, "apply", apply)
+    def insert_rows(conn, table, columns, rows):
+        real(conn, table, columns, rows)
+        if any(poisoned in value for row in rows for value in row if isinstance(value, str)):
+            raise DataError("INSERT ...", None, Exception("value too long for type character varying(200)"))
+
+    monkeypatch.setattr(bulk, "insert_rows", insert_rows)
 
 
 async def test_a_database_outage_holds_the_batch_and_dead_letters_nothing(store_settings, redis, normalizer, monkeypatch):
@@ -74,7 +76,7 @@ async def test_an_event_the_database_refuses_fails_alone(store_settings, redis, 
     db = Database(store_settings.store_url)
     for item in items(normalizer, "Shelling hit Kharkiv on Monday.", "OVERSIZED actor here.", "Talks in Geneva."):
         await redis.xadd(store_settings.streams.normalized, encode(item))
-    refusing(db, monkeypatch, "OVERSIZED")
+    refusing(monkeypatch, "OVERSIZED")
     async with running(store_loop(store_settings, redis, db)):
         dead = await wait_until(lambda: list_dead_letters(redis, store_settings.streams, "store"))
         await wait_until(lambda: _stored(db, 2))
@@ -86,10 +88,82 @@ async def test_a_rebuild_leaves_out_an_event_the_database_refuses_and_finishes(s
     db = Database(store_settings.store_url)
     for item in items(normalizer, "Shelling hit Kharkiv on Monday.", "OVERSIZED actor here.", "Talks in Geneva."):
         await redis.xadd(store_settings.streams.normalized, encode(item))
-    refusing(db, monkeypatch, "OVERSIZED")
+    refusing(monkeypatch, "OVERSIZED")
     counts = rebuild_store(store_settings, batch=2, resume=False)
     assert (counts["read"], counts["written"], counts["failed"]) == (3, 2, 1)
     assert stored_texts(Database(store_settings.store_url)) == ["Shelling hit Kharkiv on Monday.", "Talks in Geneva."]
+
+
+@pytest.fixture
+def postgres_settings(settings, postgres_admin_url):
+    """PostgreSQL only: SQLite does not enforce column lengths, so it stores what PostgreSQL refuses."""
+    from tests.conftest import fresh_postgres_database
+
+    if postgres_admin_url is None:
+        pytest.skip("PostgreSQL: no server answered (set POSTGRES_URL or start one on 127.0.0.1:5432)")
+    with fresh_postgres_database(postgres_admin_url) as url:
+        yield settings.model_copy(update={"store_url": url})
+
+
+async def test_a_value_postgresql_cannot_hold_fails_its_event_alone(postgres_settings, redis, normalizer):
+    store_settings = postgres_settings
+    db = Database(store_settings.store_url)
+    good, odd = items(normalizer, "Shelling hit Kharkiv on Monday.", "President Zelensky spoke in Kyiv.")
+    odd_json = json.loads(odd.model_dump_json())
+    odd_json["data"]["actors"][0]["name"] = "Z" * 300  # valid for the schema, too long for the column
+    await redis.xadd(store_settings.streams.normalized, encode(good))
+    await redis.xadd(store_settings.streams.normalized, {"event": json.dumps(odd_json)})
+    async with running(store_loop(store_settings, redis, db)):
+        dead = await wait_until(lambda: list_dead_letters(redis, store_settings.streams, "store"))
+        await wait_until(lambda: _stored(db, 1))
+    assert stored_texts(db) == ["Shelling hit Kharkiv on Monday."]
+    assert "refused" in dead[0]["error"] and "too long" in dead[0]["error"]
+
+
+def test_a_read_only_postgresql_is_a_database_that_is_down(postgres_admin_url):
+    from sqlalchemy import create_engine, text
+
+    from services.store.database import database_down
+
+    if postgres_admin_url is None:
+        pytest.skip("PostgreSQL: no server answered (set POSTGRES_URL or start one on 127.0.0.1:5432)")
+    engine = create_engine("postgresql+psycopg://" + postgres_admin_url.removeprefix("postgresql://"))
+    with pytest.raises(Exception) as raised, engine.begin() as conn:
+        conn.execute(text("SET TRANSACTION READ ONLY"))
+        conn.execute(text("CREATE TEMPORARY TABLE wl_read_only_probe (n int)"))
+    engine.dispose()
+    assert database_down(raised.value)
+    assert not database_down(DataError("INSERT", None, Exception("value too long")))
+
+
+async def test_a_batch_waiting_through_restarts_is_not_dead_lettered(settings, redis):
+    from services.common.eventlog import Unavailable
+
+    down = {"yes": True}
+    handled, calls = [], []
+
+    async def store_down(entries):
+        calls.append(len(entries))
+        if down["yes"]:
+            raise Unavailable("store database: connection refused")
+        handled.extend(entry.id for entry in entries)
+        await redis.xack(settings.streams.normalized, STORE_GROUP, *[entry.id for entry in entries])
+        return {}
+
+    ids = [await redis.xadd(settings.streams.normalized, {"event": "{}"}) for _ in range(3)]
+    named = settings.model_copy(update={"replica": "fixed"})  # the same consumer after each restart
+    for _ in range(named.max_deliveries + 2):
+        loop = stage_loop(named, redis, stage="store", partition=named.streams.only, group=STORE_GROUP,
+                          handler=store_down)
+        waited = len(calls)
+        async with running(loop):  # stopped once its batch waits for the store, as an operator's restart would
+            await wait_until(lambda: _more(calls, waited))
+    down["yes"] = False
+    loop = stage_loop(named, redis, stage="store", partition=named.streams.only, group=STORE_GROUP, handler=store_down)
+    async with running(loop):
+        await wait_until(lambda: _acked(redis, named.streams.normalized, STORE_GROUP))
+    assert handled == ids
+    assert await list_dead_letters(redis, named.streams, "store") == []
 
 
 async def test_a_server_error_never_ends_a_loop(settings, redis, normalizer):
@@ -112,17 +186,21 @@ async def test_a_server_error_never_ends_a_loop(settings, redis, normalizer):
 async def test_the_reason_kept_for_a_retry_goes_once_the_entry_succeeds(settings, redis):
     calls = []
 
-    async def fails_once(entries):
+    async def fails_once(entries):  # a handler acks what it did, as the stages do
         calls.append([entry.id for entry in entries])
-        return {entries[0].id: RuntimeError("flaky")} if len(calls) == 1 else {}
+        if len(calls) == 1:
+            return {entries[0].id: RuntimeError("flaky")}
+        await redis.xack(settings.streams.normalized, STORE_GROUP, *[entry.id for entry in entries])
+        return {}
 
     loop = stage_loop(settings, redis, stage="store", partition=settings.streams.only, group=STORE_GROUP,
                       handler=fails_once)
     entry_id = await redis.xadd(settings.streams.normalized, {"event": "{}"})
     async with running(loop):
         await wait_until(lambda: _acked(redis, settings.streams.normalized, STORE_GROUP))
-    assert calls[0] == [entry_id] and calls[-1] == [entry_id]
+    assert calls == [[entry_id], [entry_id]]
     assert await redis.hlen(settings.streams.only.errors("store")) == 0
+    assert await list_dead_letters(redis, settings.streams, "store") == []
 
 
 async def test_an_entry_that_keeps_killing_a_named_worker_is_dead_lettered(settings, redis):
@@ -161,6 +239,10 @@ async def _stored(db, n):
 
 async def _length(redis, stream, n):
     return await redis.xlen(stream) >= n
+
+
+async def _more(calls, than):
+    return len(calls) > than
 
 
 async def _acked(redis, stream, group):

@@ -225,3 +225,7 @@ def test_a_headline_of_capitalised_words_after_a_title_is_no_name(dictionary):
     assert [(actor.name, actor.actor_id) for actor in found] == [("president", "official:UA:president")]
     for name in ("Anna Maria Zorvath de Quillon", "Anna Maria Bella Zorvath Quillon Arbel"):  # six words: still a name
         assert [actor.name for actor in find_actors(f"Ukrainian President {name} said it.", [], dictionary)] == [name]
+    apposition = find_actors(f"{words}, the city's mayor, said it.", [], dictionary)
+    assert all(len(actor.name.split()) <= 6 for actor in apposition), [actor.name for actor in apposition]
+    misspelt = find_actors("Zelenksy Quillon Arbel Bella Maria Anna Torvek Morvan said it.", [], dictionary)
+    assert "per:volodymyr-zelensky" in [actor.actor_id for actor in misspelt]

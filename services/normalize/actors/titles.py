@@ -141,13 +141,13 @@ def _sector(title: Title) -> str | None:
     return None
 
 
-# A longer run of capitalised words is a headline or a list, not a person's name ("Maria de los Angeles Garcia").
+# A longer run of capitalised words by a title is a headline or a list, not a person's name: the title alone is
+# reported ("Maria de los Angeles Garcia" is six).
 MAX_NAME_WORDS = 6
 
 
 def name_run(scan: Scan, i: int) -> int:
-    """End of a run of capitalised name words starting at i (particles allowed inside), or i: also when the run
-    is longer than a name can be."""
+    """End of a run of capitalised name words starting at i (particles allowed inside), or i."""
     tokens, owner, refs = scan.tokens, scan.owner, scan.refs
     if i >= len(tokens) or not tokens[i].is_name_word:
         return i
@@ -162,7 +162,7 @@ def name_run(scan: Scan, i: int) -> int:
         if owner[k] is not None or refs[k] is not None:
             break
         k += 1
-    return k if k - i <= MAX_NAME_WORDS else i
+    return k
 
 
 def _local_country(scan: Scan, i: int) -> tuple[str | None, str | None]:
@@ -203,7 +203,7 @@ def _apply(scan: Scan, title: Title, name_start: int, name_end: int) -> None:
     if owner is not None and owner.type == "person" and owner.start == name_start:
         owner.role = title.role
         owner.country = owner.country or country
-    elif name_end - name_start >= 2:
+    elif 2 <= name_end - name_start <= MAX_NAME_WORDS:
         _person(scan, name_start, name_end, title, country)
     elif country or title.org is not None:
         ident = country or title.org.actor_id

@@ -281,26 +281,33 @@ class StageLoop:
         """`redelivered`: the entries may have failed before (reclaimed, or this consumer's own pending ones), so
         the reasons kept for them are dropped once they succeed."""
         started = time.perf_counter()
-        delay = 0.1
-        while True:
-            try:
-                failures = await self.handler(entries)
-                break
-            except REDIS_ERRORS:
-                raise
-            except Unavailable as exc:  # the same batch again after a pause; it stays pending meanwhile
-                self.log.warning("batch waits for an unavailable dependency", error=str(exc), retry_in_s=delay)
-                await self._sleep(delay)
-                delay = min(delay * 2, 5.0)
-                if self._stopping.is_set() or not await self._still_owned():
-                    # Left pending for whoever takes it up next (this consumer's next start, or the partition's
-                    # new owner), without this delivery counted: the outage was not the entries' fault.
-                    await self._uncount(entries)
-                    return
-            except Exception as exc:  # the handler could not even report per entry: every entry failed
-                self.log.exception("batch failed", entries=len(entries))
-                failures = {entry.id: exc for entry in entries}
-                break
+        delay, waiting = 0.1, False
+        try:
+            while True:
+                try:
+                    failures = await self.handler(entries)
+                    break
+                except REDIS_ERRORS:
+                    raise
+                except Unavailable as exc:  # the same batch again after a pause; it stays pending meanwhile
+                    if not waiting:
+                        waiting = True
+                        metrics.WAITING.labels(self.stage).inc()
+                    self.log.warning("batch waits for an unavailable dependency", error=str(exc), retry_in_s=delay)
+                    await self._sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    if self._stopping.is_set() or not await self._still_owned():
+                        # Left pending for whoever takes it up next (this consumer's next start, or the partition's
+                        # new owner), without this delivery counted: the outage was not the entries' fault.
+                        await self._uncount(entries)
+                        return
+                except Exception as exc:  # the handler could not even report per entry: every entry failed
+                    self.log.exception("batch failed", entries=len(entries))
+                    failures = {entry.id: exc for entry in entries}
+                    break
+        finally:
+            if waiting:
+                metrics.WAITING.labels(self.stage).dec()
         self.processed += len(entries) - len(failures)
         now = time.time()
         metrics.BATCH_SECONDS.labels(self.stage).observe(time.perf_counter() - started)

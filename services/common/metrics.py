@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from redis import Redis
@@ -36,6 +36,12 @@ STAGE_LATENCY = Histogram(
     "From an entry's append to the log to its effect being committed by the stage",
     ["stage"],
     buckets=LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+WAITING = Gauge(
+    "wirelog_stage_waiting_batches",
+    "Batches held because something the stage needs is unavailable (the store's database): alert when above 0",
+    ["stage"],
     registry=REGISTRY,
 )
 BATCH_SECONDS = Histogram(

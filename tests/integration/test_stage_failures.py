@@ -65,9 +65,16 @@ async def test_a_database_outage_holds_the_batch_and_dead_letters_nothing(store_
         return real(self, events, stream)
 
     monkeypatch.setattr(Database, "apply_batch", down_for_a_while)
+    seen_waiting = []
+
+    async def stored_while_watching():
+        seen_waiting.append(waiting())
+        return await _stored(db, 2)
+
     async with running(store_loop(settings, redis, db)):
-        await wait_until(lambda: _stored(db, 2))
+        await wait_until(stored_while_watching)
     assert outage["left"] == 0
+    assert max(seen_waiting) == 1 and waiting() == 0  # the gauge an operator alerts on
     assert await list_dead_letters(redis, settings.streams, "store") == []
     assert await redis.hlen(settings.streams.only.errors("store")) == 0
 
@@ -239,6 +246,12 @@ async def _stored(db, n):
 
 async def _length(redis, stream, n):
     return await redis.xlen(stream) >= n
+
+
+def waiting(stage="store"):
+    from services.common import metrics
+
+    return metrics.REGISTRY.get_sample_value("wirelog_stage_waiting_batches", {"stage": stage}) or 0.0
 
 
 async def _more(calls, than):

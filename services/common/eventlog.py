@@ -128,7 +128,11 @@ class StageLoop:
     - entries another consumer left pending are reclaimed once idle for `claim_idle_ms`, the wait doubling
       with each delivery (backoff); after `max_deliveries` deliveries, or at once for a PermanentError,
       the entry moves to the dead-letter stream with its last error, atomically with its ack;
-    - NOGROUP (Redis lost its data) recreates the group; connection errors retry with backoff.
+    - NOGROUP (Redis lost its data) recreates the group; connection errors and other server errors (READONLY
+      after a failover, OOM) retry with backoff: nothing ends the loop but `stop`;
+    - a handler that raises `Unavailable` (the store's database is down) gets the same batch again after a
+      pause, counting no delivery; stopped or moved to another worker meanwhile, the batch is left pending
+      with the delivery taken back.
     """
 
     redis: Redis

@@ -70,6 +70,10 @@ class Assignment:
     def must_release(self, partition: int) -> bool:
         return partition in self.surplus
 
+    def holds(self, partition: int) -> bool:
+        """Whether the lease is still this worker's, to consume on or to hand over (surplus)."""
+        return partition in self.held
+
     async def release(self, partition: int) -> None:
         """Called by the partition's loop between batches, so no entry is in flight when another worker takes over."""
         self.held.discard(partition)

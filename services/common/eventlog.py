@@ -176,8 +176,12 @@ class StageLoop:
                     if not owned:  # just started, reconnected or given this partition: earlier work comes first
                         await self.take_over()
                         owned = True
-                    await self._reclaim_if_due()
-                    await self._read_new()
+                    # Each step only while the partition is still this loop's: a batch held back for an
+                    # unavailable database may have ended because it must be handed over.
+                    if self._may_go_on():
+                        await self._reclaim_if_due()
+                    if self._may_go_on():
+                        await self._read_new()
                     delay = 0.1
             except ResponseError as exc:
                 if "NOGROUP" in str(exc):
@@ -254,7 +258,7 @@ class StageLoop:
         would otherwise come back to it forever."""
         await self._dead_letter_own_exhausted()
         last = "0"
-        while not self._stopping.is_set():
+        while self._may_go_on():
             reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: last}, count=self.batch_size)
             entries = _entries(reply)
             if not entries:
@@ -300,10 +304,12 @@ class StageLoop:
                     self.log.warning("batch waits for an unavailable dependency", error=str(exc), retry_in_s=delay)
                     await self._sleep(delay)
                     delay = min(delay * 2, 5.0)
-                    if self._stopping.is_set() or not await self._still_owned():
+                    if not self._may_go_on():
                         # Left pending for whoever takes it up next (this consumer's next start, or the partition's
-                        # new owner), without this delivery counted: the outage was not the entries' fault.
-                        await self._uncount(entries)
+                        # next owner), without this delivery counted: the outage was not the entries' fault. A
+                        # lease already lost is not ours to touch: the new owner may hold the entries by now.
+                        if self.assignment is None or self.assignment.holds(self.partition):
+                            await self._uncount(entries)
                         return
                 except Exception as exc:  # the handler could not even report per entry: every entry failed
                     self.log.exception("batch failed", entries=len(entries))
@@ -331,8 +337,10 @@ class StageLoop:
         if redelivered and (succeeded := [entry.id for entry in entries if entry.id not in failures]):
             await self.redis.hdel(self.errors_key, *succeeded)
 
-    async def _still_owned(self) -> bool:
-        """While a batch waits: whether this loop may go on holding its partition."""
+    def _may_go_on(self) -> bool:
+        """Not stopping, and the partition still this loop's to consume (owned, and not to be handed over)."""
+        if self._stopping.is_set():
+            return False
         if self.assignment is None:
             return True
         return self.assignment.owns(self.partition) and not self.assignment.must_release(self.partition)
@@ -342,6 +350,7 @@ class StageLoop:
         RETRYCOUNT and JUSTID sets the count and adds none)."""
         wanted = {entry.id for entry in entries}
         by_count: dict[int, list[str]] = {}
+        idle_ms: list[int] = []
         cursor = entries[0].id
         while wanted and (pending := await self.redis.xpending_range(
             self.stream, self.group, min=cursor, max=entries[-1].id, count=500, consumername=self.consumer
@@ -350,9 +359,14 @@ class StageLoop:
                 if entry["message_id"] in wanted:
                     wanted.discard(entry["message_id"])
                     by_count.setdefault(max(entry["times_delivered"] - 1, 0), []).append(entry["message_id"])
+                    idle_ms.append(entry["time_since_delivered"])
             cursor = "(" + pending[-1]["message_id"]
+        # At least as idle as they were just now: an entry another consumer claimed meanwhile is skipped.
+        least_idle = min(idle_ms, default=0)
         for count, ids in by_count.items():
-            await self.redis.xclaim(self.stream, self.group, self.consumer, 0, ids, retrycount=count, justid=True)
+            await self.redis.xclaim(
+                self.stream, self.group, self.consumer, least_idle, ids, retrycount=count, justid=True
+            )
 
     def _backoff_ms(self, deliveries: int) -> int:
         return min(self.claim_idle_ms * 2 ** max(deliveries - 1, 0), self.backoff_max_ms)

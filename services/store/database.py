@@ -71,6 +71,14 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _down_is_a_disconnect(context):  # noqa: ANN001
+        # A read-only or shutting-down server: drop the connection, so the retry opens one to the server that
+        # answers now (a demoted primary keeps its sessions open, and a ping passes on a read-only server).
+        if getattr(context.original_exception, "sqlstate", None) in _POSTGRES_DOWN:
+            context.is_disconnect = True
+
     return engine, engine
 
 

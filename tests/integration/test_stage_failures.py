@@ -128,18 +128,20 @@ async def test_a_value_postgresql_cannot_hold_fails_its_event_alone(postgres_set
 
 
 def test_a_read_only_postgresql_is_a_database_that_is_down(postgres_admin_url):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from services.store.database import database_down
+    from services.store.database import database_down, make_engines
 
     if postgres_admin_url is None:
         pytest.skip("PostgreSQL: no server answered (set POSTGRES_URL or start one on 127.0.0.1:5432)")
-    engine = create_engine("postgresql+psycopg://" + postgres_admin_url.removeprefix("postgresql://"))
+    engine, _ = make_engines(postgres_admin_url)  # the store's own engine
     with pytest.raises(Exception) as raised, engine.begin() as conn:
         conn.execute(text("SET TRANSACTION READ ONLY"))
         conn.execute(text("CREATE TEMPORARY TABLE wl_read_only_probe (n int)"))
     engine.dispose()
     assert database_down(raised.value)
+    # Its connection is dropped: the retry opens one to whichever server answers now, not the same session.
+    assert raised.value.connection_invalidated
     assert not database_down(DataError("INSERT", None, Exception("value too long")))
 
 
@@ -171,6 +173,36 @@ async def test_a_batch_waiting_through_restarts_is_not_dead_lettered(settings, r
         await wait_until(lambda: _acked(redis, named.streams.normalized, STORE_GROUP))
     assert handled == ids
     assert await list_dead_letters(redis, named.streams, "store") == []
+
+
+async def test_a_batch_waiting_when_its_partition_must_go_is_handed_over_uncounted(settings, redis):
+    from services.common.assignment import Assignment
+    from services.common.eventlog import Unavailable
+
+    two = settings.model_copy(update={"partitions": 2, "lease_ms": 2000})
+    first = Assignment(redis, two.streams, "store", "first", two.lease_ms)
+    await first.rebalance()
+    assert first.held == {0, 1}  # alone, it takes both
+    calls = []
+
+    async def store_down(entries):
+        calls.append(len(entries))
+        raise Unavailable("store database: connection refused")
+
+    ids = {n: await redis.xadd(two.streams.partition(n).normalized, {"event": "{}"}) for n in (0, 1)}
+    loops = [stage_loop(two, redis, stage="store", partition=two.streams.partition(n), group=STORE_GROUP,
+                        handler=store_down, assignment=first) for n in (0, 1)]
+    async with running(loops[0]), running(loops[1]):
+        await wait_until(lambda: _more(calls, 1))  # both batches wait
+        second = Assignment(redis, two.streams, "store", "second", two.lease_ms)
+        await second.rebalance()  # a second worker joins: the first must hand one partition over
+        await first.rebalance()
+        (surplus,) = first.surplus
+        await wait_until(lambda: _released(first, surplus))
+        stream = two.streams.partition(surplus).normalized
+        (entry,) = await redis.xpending_range(stream, STORE_GROUP, min="-", max="+", count=10)
+        assert entry["message_id"] == ids[surplus] and entry["times_delivered"] == 0
+        assert await second.rebalance() is None and surplus in second.held  # the lease is free for the other worker
 
 
 async def test_a_server_error_never_ends_a_loop(settings, redis, normalizer):
@@ -254,6 +286,10 @@ def waiting(stage="store"):
     return metrics.REGISTRY.get_sample_value("wirelog_stage_waiting_batches", {"stage": stage}) or 0.0
 
 
+async def _released(assignment, partition):
+    return partition not in assignment.held
+
+
 async def _more(calls, than):
     return len(calls) > than
 
@@ -261,3 +297,20 @@ async def _more(calls, than):
 async def _acked(redis, stream, group):
     groups = await redis.xinfo_groups(stream)
     return any(g["name"] == group and g["pending"] == 0 and g.get("lag", 0) == 0 for g in groups)
+
+
+async def test_replay_and_rebuild_count_an_event_of_a_newer_schema_and_go_on(store_settings, redis, normalizer):
+    from services.operations.replay import replay_normalize
+
+    good = received(text="Shelling hit Kharkiv on Monday.")
+    newer_raw = json.loads(received(text="Talks in Geneva.").model_dump_json()) | {"schema_version": 99}
+    await add_raw(redis, store_settings, good)
+    await redis.xadd(store_settings.streams.raw, {"event": json.dumps(newer_raw)})
+    counts = await replay_normalize(store_settings, "-", "+", 10, resume=False, processes=0)
+    assert (counts["read"], counts["written"], counts["failed"]) == (2, 1, 1)
+    (item,) = items(normalizer, "Talks in Geneva on Friday.")
+    newer_item = json.loads(item.model_dump_json()) | {"schema_version": 99}
+    await redis.xadd(store_settings.streams.normalized, {"event": json.dumps(newer_item)})
+    Database(store_settings.store_url)
+    rebuilt = rebuild_store(store_settings, batch=10, resume=False)
+    assert (rebuilt["read"], rebuilt["written"], rebuilt["failed"]) == (2, 1, 1)

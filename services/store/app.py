@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from schemas.streams import STORE_GROUP
 from services.common.eventlog import StageLoop
 from services.common import metrics
+from services.common.redis import async_client
 from services.common.assignment import Assignment
 from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Settings
@@ -54,12 +55,14 @@ def create_app(settings: Settings | None = None, consume: bool = True) -> FastAP
     )
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI):
+    async def lifespan(app: FastAPI):
+        app.state.redis = async_client(settings.redis_url, settings.redis_cluster)  # read side: overview positions
         if stage_app:
             await stage_app.start()
         yield
         if stage_app:
             await stage_app.stop()
+        await app.state.redis.aclose()
 
     api = FastAPI(title="Wirelog store", version="1.0.0", lifespan=lifespan)
     api.state.db = db

@@ -22,8 +22,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from schemas.streams import STORE_GROUP
 from services.common.auth import ACCESS_RESPONSES, require
 from services.common.redis import async_client
 from services.common.settings import Settings
@@ -74,17 +76,46 @@ def stored_rows(db: Database, filters: EventFilters, entries: list[tuple[str, st
     return sorted(found, key=lambda pair: _key(pair[0]))
 
 
+def _before(stream_id: str) -> str:
+    """The largest stream id below `stream_id`: an exclusive lower bound that keeps `stream_id` itself."""
+    ms, seq = _key(stream_id)
+    if seq:
+        return f"{ms}-{seq - 1}"
+    return f"{ms - 1}-{_MAX_ID_PART}" if ms else "0-0"
+
+
+async def settled_up_to(redis: Redis, stream: str, after: str | None, position: str) -> str:
+    """`position`, or just before the first entry after `after` that the store has not finished with (pending in
+    its group: failed and waiting for a retry, or being acked): a follower waits for that entry rather than pass it,
+    so an entry stored after later ones is still sent, in log order."""
+    try:
+        pending = await redis.xpending_range(
+            stream, STORE_GROUP, min=f"({after}" if after else "-", max=position, count=1
+        )
+    except ResponseError:  # no store group yet: nothing is pending
+        return position
+    return _before(pending[0]["message_id"]) if pending else position
+
+
 async def follow(
     redis: Redis, db: Database, streams: list[str], filters: EventFilters, after: list[str] | None, poll: float = POLL_SECONDS
 ) -> AsyncIterator[tuple[str, dict]]:
     """Yields (position, item) for every item the store commits after `after`, in log order per partition, forever."""
-    last = list(after) if after else [await asyncio.to_thread(db.position, stream) or "0-0" for stream in streams]
+    if after:
+        last = list(after)
+    else:
+        stored = [await asyncio.to_thread(db.position, stream) for stream in streams]
+        last = [await settled_up_to(redis, stream, None, position) if position else "0-0"
+                for stream, position in zip(streams, stored, strict=True)]
     while True:
         moved = False
         for index, stream in enumerate(streams):
             position = await asyncio.to_thread(db.position, stream)
             if position is None or _key(position) <= _key(last[index]):
                 continue
+            position = await settled_up_to(redis, stream, last[index], position)
+            if _key(position) <= _key(last[index]):
+                continue  # waiting for an entry the store has yet to finish
             moved = True
             entries = await redis.xrange(stream, min=f"({last[index]}", max=position, count=BATCH)
             if not entries:  # the log was trimmed or replaced under us: nothing between, catch up

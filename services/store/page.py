@@ -5,6 +5,7 @@ Everything the page needs comes from this service (country outlines included), s
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 
 from services.common.auth import ACCESS_RESPONSES, require
-from services.store.live import live_routes
+from services.store.live import format_position, live_routes, parse_position, settled_up_to
 from services.store.filters import event_filters
 from services.store.overview import overview
 from services.store.queries import BadCursor, EventFilters
@@ -42,7 +43,7 @@ def web_routes() -> APIRouter:
     @router.get(
         "/v1/overview", dependencies=[require("read")], responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}}
     )
-    def summary(
+    async def summary(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],
         limit: Annotated[int, Query(ge=0, le=500, description="How many of the newest items to include.")] = 50,
@@ -51,8 +52,17 @@ def web_routes() -> APIRouter:
         """Places with item counts, items per event day and the newest items, for the same filters as /v1/events."""
         streams = [partition.normalized for partition in request.app.state.settings.streams.partitions]
         try:
-            return overview(request.app.state.db, filters, streams, limit, cursor)
+            found = await asyncio.to_thread(overview, request.app.state.db, filters, streams, limit, cursor)
         except BadCursor as exc:
             raise HTTPException(status_code=400, detail={"field": "cursor", "reason": str(exc)}) from exc
+        if found["position"] is not None:
+            # Before any entry the store is still retrying: a stream resumed here sends it once it is stored
+            # (items after it may come again; the page replaces an item it already shows).
+            stored = parse_position(found["position"], len(streams))
+            redis = request.app.state.redis
+            found["position"] = format_position(
+                [await settled_up_to(redis, stream, None, at) for stream, at in zip(streams, stored, strict=True)]
+            )
+        return found
 
     return router

@@ -117,3 +117,76 @@ async def test_entries_the_store_ignored_are_passed_over(store_settings, redis, 
         await wait_until(lambda: has(received, 1))
         await asyncio.sleep(0.3)
     assert [(stream_id, item["id"], item["revision"]) for stream_id, item in received] == [(entries[2][0], "ev_revised", 2)]
+
+
+async def test_an_entry_stored_after_later_ones_is_still_sent_in_log_order(store_settings, redis, normalizer):
+    from schemas.streams import STORE_GROUP
+
+    db, stream = Database(store_settings.store_url), store_settings.streams.normalized
+    events = normalized(normalizer, "bulletin-2022-03-31.txt")[:3]
+    await redis.xgroup_create(stream, STORE_GROUP, id="0", mkstream=True)
+    ids = await logged(redis, stream, events)
+    await redis.xreadgroup(STORE_GROUP, "store-1", {stream: ">"})  # delivered to the store, all three pending
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=["0-0"], poll=0.02)) as received:
+        # The second fails and waits for a retry; the first and third are stored and acked.
+        db.apply_batch([(ids[0], events[0])], stream)
+        await redis.xack(stream, STORE_GROUP, ids[0])
+        db.apply_batch([(ids[2], events[2])], stream)
+        await redis.xack(stream, STORE_GROUP, ids[2])
+        await wait_until(lambda: has(received, 1))
+        await asyncio.sleep(0.3)
+        assert [stream_id for stream_id, _ in received] == [ids[0]]  # the third waits for the second
+        db.apply_batch([(ids[1], events[1])], stream)  # the retry succeeds
+        await redis.xack(stream, STORE_GROUP, ids[1])
+        await wait_until(lambda: has(received, 3))
+        await asyncio.sleep(0.2)
+    assert [stream_id for stream_id, _ in received] == ids
+
+
+async def test_a_new_follower_starts_before_an_entry_the_store_is_still_retrying(store_settings, redis, normalizer):
+    from schemas.streams import STORE_GROUP
+
+    db, stream = Database(store_settings.store_url), store_settings.streams.normalized
+    events = normalized(normalizer, "bulletin-2022-03-31.txt")[:3]
+    await redis.xgroup_create(stream, STORE_GROUP, id="0", mkstream=True)
+    ids = await logged(redis, stream, events)
+    await redis.xreadgroup(STORE_GROUP, "store-1", {stream: ">"})
+    db.apply_batch([(ids[0], events[0]), (ids[2], events[2])], stream)
+    await redis.xack(stream, STORE_GROUP, ids[0], ids[2])
+    async with collecting(follow(redis, db, [stream], EventFilters(), after=None, poll=0.02)) as received:
+        await asyncio.sleep(0.3)
+        assert received == []  # the first was stored before it came; the third waits for the second
+        db.apply_batch([(ids[1], events[1])], stream)
+        await redis.xack(stream, STORE_GROUP, ids[1])
+        await wait_until(lambda: has(received, 2))
+        await asyncio.sleep(0.2)
+    assert [stream_id for stream_id, _ in received] == ids[1:]
+
+
+async def test_the_overview_position_stops_before_an_entry_the_store_is_still_retrying(
+    store_settings, redis, normalizer
+):
+    import httpx
+
+    from schemas.streams import STORE_GROUP
+    from services.store.app import create_app
+
+    db, stream = Database(store_settings.store_url), store_settings.streams.normalized
+    events = normalized(normalizer, "bulletin-2022-03-31.txt")[:3]
+    await redis.xgroup_create(stream, STORE_GROUP, id="0", mkstream=True)
+    ids = await logged(redis, stream, events)
+    await redis.xreadgroup(STORE_GROUP, "store-1", {stream: ">"})
+    db.apply_batch([(ids[0], events[0]), (ids[2], events[2])], stream)
+    await redis.xack(stream, STORE_GROUP, ids[0], ids[2])
+    app = create_app(store_settings, consume=False)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://store") as client:
+            held = (await client.get("/v1/overview")).json()["position"]
+            db.apply_batch([(ids[1], events[1])], stream)
+            await redis.xack(stream, STORE_GROUP, ids[1])
+            settled = (await client.get("/v1/overview")).json()["position"]
+    def key(stream_id):
+        return tuple(int(part) for part in stream_id.split("-"))
+
+    assert key(ids[0]) <= key(held) < key(ids[1])  # resuming there sends the second once stored, then the third
+    assert settled == ids[2]

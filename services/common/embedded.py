@@ -43,7 +43,9 @@ class EmbeddedRedis:
         fsync: str = "everysec",
         cluster: bool = False,
     ):
-        self.data_dir = Path(data_dir)
+        # Absolute: the server moves into --dir before it opens --logfile, so a relative log path (make run's
+        # default .wirelog) would be looked for inside the data directory itself and the server would not start.
+        self.data_dir = Path(data_dir).resolve()
         self.cluster = cluster
         self.port = port or free_port()
         self.binary = binary or server_binary()

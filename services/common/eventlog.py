@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -49,6 +50,15 @@ class Entry:
         if not isinstance(value, dict):
             raise PermanentError(f"'{EVENT_FIELD}' is not a JSON object")
         return value
+
+
+_STREAM_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
+MAX_ID_PART = 2**64 - 1  # a stream id is two unsigned 64-bit numbers
+
+
+def is_stream_id(value: str) -> bool:
+    """A whole stream id Redis takes ('1700000000000-0'): ASCII digits, each part within 64 bits."""
+    return bool(_STREAM_ID.fullmatch(value)) and all(int(part) <= MAX_ID_PART for part in value.split("-"))
 
 
 class PermanentError(Exception):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from services.common.eventlog import is_stream_id
 from services.common.settings import Partition, StreamNames
 
 # KEYS[1] dead-letter stream, KEYS[2] the stream to re-drive into; ARGV[1] dead-letter id.
@@ -36,13 +36,11 @@ def label(streams: StreamNames, partition: Partition, entry_id: str) -> str:
     return f"{partition.number}/{entry_id}" if len(streams.partitions) > 1 else entry_id
 
 
-_ENTRY_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")  # whole ids only: a bare time would name several entries
-
-
 def locate(streams: StreamNames, ref: str) -> list[tuple[Partition, str]]:
     """Where a dead letter named `ref` may be: 'P/ID' in partition P, a bare ID in any partition."""
     number, slash, entry_id = ref.rpartition("/")
-    if not _ENTRY_ID.fullmatch(entry_id) or (slash and not number.isdigit()):
+    # Whole ids only: a bare time would name several entries.
+    if not is_stream_id(entry_id) or (slash and not number.isdigit()):
         raise ValueError(f"{ref!r} is not a dead-letter id: expected ID or PARTITION/ID as `dlq list` shows them")
     if slash:
         return [(streams.partition(int(number)), entry_id)]

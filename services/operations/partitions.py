@@ -44,22 +44,18 @@ async def check_partition_count(redis: Redis, streams: StreamNames) -> None:
     """Record the count on first use; refuse to run with another one. Redis down: checked by the next start."""
     try:
         await redis.set(count_key(streams.prefix), streams.count, nx=True)
-        recorded = int(await redis.get(count_key(streams.prefix)))
+        await verify_partition_count(redis, streams)
     except (RedisError, OSError):
         return
-    if recorded != streams.count:
-        raise PartitionMismatch(
-            f"the log has {recorded} partitions but WIRELOG_PARTITIONS={streams.count}: set it to {recorded}, "
-            "or grow the log with `wirelog partitions grow --to N` (README: Deployment)"
-        )
 
 
 async def verify_partition_count(redis: Redis, streams: StreamNames) -> None:
-    """For operator commands, which only read the count: refuse to look at streams the log does not use."""
+    """Refuse to work on streams the log does not use; records nothing (operator commands only read)."""
     recorded = await redis.get(count_key(streams.prefix))
     if recorded is not None and int(recorded) != streams.count:
         raise PartitionMismatch(
-            f"the log has {int(recorded)} partitions but WIRELOG_PARTITIONS={streams.count}: set it to {int(recorded)}"
+            f"the log has {int(recorded)} partitions but WIRELOG_PARTITIONS={streams.count}: set it to "
+            f"{int(recorded)}, or grow the log with `wirelog partitions grow --to N` (README: Deployment)"
         )
 
 

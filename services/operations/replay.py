@@ -24,7 +24,7 @@ from pathlib import Path
 from redis import Redis
 from tqdm import tqdm
 
-from services.common.eventlog import Entry, NewerVersion, PermanentError
+from services.common.eventlog import MAX_ID_PART, Entry, NewerVersion, PermanentError
 from services.common.redis import async_client, sync_client
 from services.common.settings import Partition, Settings
 
@@ -40,7 +40,7 @@ def default_processes() -> int:
 
 
 _STREAM_ID = re.compile(r"\(?([0-9]{1,20})(?:-([0-9]{1,20}))?")
-_MAX_SEQ = 2**64 - 1
+_MAX_SEQ = MAX_ID_PART
 
 
 def stream_bound(value: str, end: bool = False) -> str:

@@ -30,9 +30,8 @@ def database_down(exc: BaseException) -> bool:
     the events, and the batch is retried as it is."""
     if isinstance(exc, OperationalError | InterfaceError):
         return True
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated) or getattr(exc.orig, "sqlstate", None) in _POSTGRES_DOWN
-    return False
+    # PostgreSQL's read-only or shutting-down answers are made disconnects by the engine (make_engines).
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 # The database refuses an event's values (too long for a column, out of range): that event is at fault, not its batch.

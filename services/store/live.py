@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -27,14 +26,13 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from schemas.streams import STORE_GROUP
 from services.common.auth import ACCESS_RESPONSES, require
+from services.common.eventlog import MAX_ID_PART, is_stream_id
 from services.common.redis import async_client
 from services.common.settings import Settings
 from services.store.database import Database
 from services.store.filters import event_filters
 from services.store.queries import EventFilters, _filtered, row_view
 
-STREAM_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
-_MAX_ID_PART = 2**64 - 1  # Redis stream ids are two unsigned 64-bit numbers
 POSITION_CHARS = 41 * 64  # a stream id per partition, up to 64 partitions
 POLL_SECONDS = 0.25
 BATCH = 500
@@ -45,14 +43,10 @@ def _key(stream_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def _valid_id(stream_id: str) -> bool:
-    return bool(STREAM_ID.fullmatch(stream_id)) and max(_key(stream_id)) <= _MAX_ID_PART
-
-
 def parse_position(value: str, partitions: int) -> list[str]:
     """A position as sent by the API: one stream id per partition, comma-joined; ValueError when it is not."""
     ids = value.split(",")
-    if len(ids) != partitions or not all(_valid_id(stream_id) for stream_id in ids):
+    if len(ids) != partitions or not all(is_stream_id(stream_id) for stream_id in ids):
         raise ValueError(f"expected {partitions} stream id(s) joined by commas")
     return ids
 
@@ -81,7 +75,7 @@ def _before(stream_id: str) -> str:
     ms, seq = _key(stream_id)
     if seq:
         return f"{ms}-{seq - 1}"
-    return f"{ms - 1}-{_MAX_ID_PART}" if ms else "0-0"
+    return f"{ms - 1}-{MAX_ID_PART}" if ms else "0-0"
 
 
 async def settled_up_to(redis: Redis, stream: str, after: str | None, position: str) -> str:

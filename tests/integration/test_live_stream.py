@@ -143,7 +143,9 @@ async def test_an_entry_stored_after_later_ones_is_still_sent_in_log_order(store
     assert [stream_id for stream_id, _ in received] == ids
 
 
-async def test_a_new_follower_starts_before_an_entry_the_store_is_still_retrying(store_settings, redis, normalizer):
+async def second_still_retrying(store_settings, redis, normalizer):
+    """Three entries delivered to the store: the first and third stored and acked, the second pending (failed,
+    waiting for a retry)."""
     from schemas.streams import STORE_GROUP
 
     db, stream = Database(store_settings.store_url), store_settings.streams.normalized
@@ -153,6 +155,13 @@ async def test_a_new_follower_starts_before_an_entry_the_store_is_still_retrying
     await redis.xreadgroup(STORE_GROUP, "store-1", {stream: ">"})
     db.apply_batch([(ids[0], events[0]), (ids[2], events[2])], stream)
     await redis.xack(stream, STORE_GROUP, ids[0], ids[2])
+    return db, stream, events, ids
+
+
+async def test_a_new_follower_starts_before_an_entry_the_store_is_still_retrying(store_settings, redis, normalizer):
+    from schemas.streams import STORE_GROUP
+
+    db, stream, events, ids = await second_still_retrying(store_settings, redis, normalizer)
     async with collecting(follow(redis, db, [stream], EventFilters(), after=None, poll=0.02)) as received:
         await asyncio.sleep(0.3)
         assert received == []  # the first was stored before it came; the third waits for the second
@@ -171,13 +180,7 @@ async def test_the_overview_position_stops_before_an_entry_the_store_is_still_re
     from schemas.streams import STORE_GROUP
     from services.store.app import create_app
 
-    db, stream = Database(store_settings.store_url), store_settings.streams.normalized
-    events = normalized(normalizer, "bulletin-2022-03-31.txt")[:3]
-    await redis.xgroup_create(stream, STORE_GROUP, id="0", mkstream=True)
-    ids = await logged(redis, stream, events)
-    await redis.xreadgroup(STORE_GROUP, "store-1", {stream: ">"})
-    db.apply_batch([(ids[0], events[0]), (ids[2], events[2])], stream)
-    await redis.xack(stream, STORE_GROUP, ids[0], ids[2])
+    db, stream, events, ids = await second_still_retrying(store_settings, redis, normalizer)
     app = create_app(store_settings, consume=False)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://store") as client:

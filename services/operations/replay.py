@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import marshal
 import multiprocessing
 import os
 import queue
@@ -17,6 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,6 +175,25 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     partitions, so the partitions are loaded one after the other and need no global order.
 
     Another process reads and decodes the next batches while this one writes the rows (`decoded_ahead`)."""
+
+    with _collector_paused():
+        return _rebuild(settings, batch, resume)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off: a rebuild makes millions of short-lived objects in batches and no cycles
+    worth collecting, and the collector's passes over each batch took a fifth of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rebuild(settings: Settings, batch: int, resume: bool) -> Counter:
     from services.store.database import REFUSED, Database
 
     streams = [partition.normalized for partition in settings.streams.partitions]
@@ -235,6 +257,21 @@ class Decoded:
     failed: int
     last_id: str
 
+    def packed(self) -> tuple[bytes, int, int, str]:
+        """For the trip from the reader to the writer (processes of one program, one Python): the rows as marshal
+        bytes of plain tuples, a third of pickle's time to write and a little less to read. Done here rather than
+        when the queue pickles it, so that a value marshal cannot hold fails the reader instead of vanishing."""
+        plain = [(stream_id, tuple(item)) for stream_id, item in self.items]
+        return marshal.dumps(plain), self.read, self.failed, self.last_id
+
+    @classmethod
+    def unpacked(cls, packed: tuple[bytes, int, int, str]) -> Decoded:
+        from services.store.rows import StoredItem
+
+        rows, read, failed, last_id = packed
+        items = [(stream_id, StoredItem._make(item)) for stream_id, item in marshal.loads(rows)]  # noqa: S302
+        return cls(items, read, failed, last_id)
+
 
 def decode_stored(entries: list[Entry]) -> Decoded:
     from services.store.stage import stored_form
@@ -273,7 +310,7 @@ def decoded_ahead(settings: Settings, stream: str, start: str, batch: int, ahead
                 return
             if isinstance(decoded, BaseException):
                 raise decoded
-            yield decoded
+            yield Decoded.unpacked(decoded)
     finally:
         reader.terminate()
         reader.join()
@@ -281,10 +318,13 @@ def decoded_ahead(settings: Settings, stream: str, start: str, batch: int, ahead
 
 
 def _read_and_decode(redis_url: str, cluster: bool | None, stream: str, start: str, batch: int, ready) -> None:  # noqa: ANN001
+    # The reader's objects live for one batch and form no cycles; the collector's passes over them took a fifth
+    # of its time.
+    gc.disable()
     try:
         redis = sync_client(redis_url, cluster)  # its own connection: a forked one would be shared with the parent
         for entries in read_range(redis, stream, start, "+", batch):
-            ready.put(decode_stored(entries))
+            ready.put(decode_stored(entries).packed())
         ready.put(None)
     except Exception as exc:  # noqa: BLE001 - raised in the parent, which stops the rebuild (it can --resume)
         ready.put(RuntimeError(f"reading {stream} failed: {type(exc).__name__}: {exc}"))

@@ -16,6 +16,7 @@ from services.common.settings import Settings
 from services.ingest.identity import bulletin_received
 from services.normalize.normalizer import Normalizer, event_id_for
 from services.normalize.stage import NormalizeStage
+from services.normalize.temporal import choose_event_date
 
 
 def received_events(bulletins: list[dict]) -> list[BulletinReceived]:
@@ -59,6 +60,15 @@ def copied_items(template: ItemNormalized, event: BulletinReceived) -> list[Item
             )
         )
     return out
+
+
+def without_analysis(template: ItemNormalized) -> ItemNormalized:
+    """What a normaliser that finds nothing emits for the template's item: no dates, places or actors, the bulletin
+    date as reported. About 1.4 KB of JSON, the baseline's entry size; a real analysis makes some 3 KB."""
+    data = template.data
+    reported = choose_event_date(data.full_text, [], data.reference_date)
+    empty = data.model_copy(update={"dates": [], "places": [], "actors": [], "event_location": None, "event_date": reported})
+    return template.model_copy(update={"data": empty})
 
 
 class PrecomputedNormalizer:

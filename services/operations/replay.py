@@ -175,11 +175,9 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     partitions, so the partitions are loaded one after the other and need no global order.
 
     Another process reads and decodes the next batches while this one writes the rows (`decoded_ahead`)."""
-    from services.store.database import Database
 
-    db = Database(settings.store_url, checkpoints_aside=True)
-    with _collector_paused(), db.checkpoints_aside():
-        return _load(settings, db, batch, resume)
+    with _collector_paused():
+        return _rebuild(settings, batch, resume)
 
 
 @contextmanager
@@ -195,11 +193,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(settings: Settings, db, batch: int, resume: bool) -> Counter:  # noqa: ANN001
-    from services.store.database import REFUSED
+def _rebuild(settings: Settings, batch: int, resume: bool) -> Counter:
+    from services.store.database import REFUSED, Database
 
     streams = [partition.normalized for partition in settings.streams.partitions]
     redis = sync_client(settings.redis_url, settings.redis_cluster)
+    db = Database(settings.store_url)
     generation = db.start_rebuild(resume=resume)
     counts: Counter = Counter()
 

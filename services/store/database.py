@@ -7,10 +7,7 @@ ack only replays events the upsert already ignores.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,19 +56,16 @@ def _stream_key(stream_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def make_engines(url: str, checkpoints_aside: bool = False) -> tuple[Engine, Engine]:
-    """A writer engine and a reader engine; on SQLite the writer takes the write lock at BEGIN.
-
-    `checkpoints_aside`: the writer's commits copy nothing from the write-ahead log into the database; the caller
-    runs the checkpoints elsewhere (`Database.checkpoints_aside`)."""
+def make_engines(url: str) -> tuple[Engine, Engine]:
+    """A writer engine and a reader engine; on SQLite the writer takes the write lock at BEGIN."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         writer = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
         reader = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
-        _sqlite_setup(writer, "BEGIN IMMEDIATE", autocheckpoint=not checkpoints_aside)
-        _sqlite_setup(reader, "BEGIN")
+        for engine, begin in ((writer, "BEGIN IMMEDIATE"), (reader, "BEGIN")):
+            _sqlite_setup(engine, begin)
         return writer, reader
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -92,15 +86,13 @@ def _fold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
 
-def _sqlite_setup(engine: Engine, begin: str, autocheckpoint: bool = True) -> None:
+def _sqlite_setup(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):  # noqa: ANN001
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         dbapi_connection.execute("PRAGMA busy_timeout=60000")
-        if not autocheckpoint:
-            dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
         dbapi_connection.create_function("wirelog_fold", 1, _fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
@@ -109,10 +101,9 @@ def _sqlite_setup(engine: Engine, begin: str, autocheckpoint: bool = True) -> No
 
 
 class Database:
-    def __init__(self, url: str, checkpoints_aside: bool = False) -> None:
-        """`checkpoints_aside`: for a bulk load on SQLite, inside `self.checkpoints_aside()`."""
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.writer, self.reader = make_engines(url, checkpoints_aside)
+        self.writer, self.reader = make_engines(url)
         self.metadata = MetaData()
         self.meta = meta_table(self.metadata)
         self._generations: dict[int, dict] = {}
@@ -275,46 +266,10 @@ class Database:
             with self.writer.begin() as conn:
                 self.drop_generation(conn, live)
 
-    @contextmanager
-    def checkpoints_aside(self, every: float = 0.2) -> Iterator[None]:
-        """SQLite: while a bulk load runs, a thread of its own copies the write-ahead log into the database.
-
-        A commit that passes the log's size limit otherwise does that copy (and its fsyncs) itself, and a rebuild's
-        commits all do: a fifth of its time. A passive checkpoint never waits for the writer or for readers, and the
-        sqlite3 module lets go of the GIL while it runs. Needs a Database made with `checkpoints_aside=True`."""
-        if self.writer.dialect.name != "sqlite":
-            yield
-            return
-        done = threading.Event()
-
-        def checkpoint() -> None:
-            connection = self.writer.raw_connection()
-            try:
-                while not done.wait(every):
-                    _passive_checkpoint(connection)
-                _passive_checkpoint(connection)
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=checkpoint, name="store-checkpoints", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            done.set()
-            thread.join()
-
     def applied_count(self, stream: str, generation: int) -> int:
         positions = self.tables(generation)["positions"]
         with self.reader.connect() as conn:
             return conn.execute(select(positions.c.applied).where(positions.c.stream == stream)).scalar() or 0
-
-
-def _passive_checkpoint(connection) -> None:  # noqa: ANN001
-    try:
-        connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except sqlite3.Error:
-        pass  # a checkpoint it could not take now: the next one copies what this one left
 
 
 def _stored(event: ItemNormalized | StoredItem) -> StoredItem:

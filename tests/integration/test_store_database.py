@@ -74,31 +74,3 @@ def test_rows_read_from_the_logged_json_equal_the_rows_of_the_models(store_url, 
         db.apply(conn, rebuilt, [stored_form(entry) for entry in entries], "log")
         live, _ = db.generations(conn)
     assert _contents(db, rebuilt) == _contents(db, live)
-
-
-def _in_database_file(path) -> int:
-    """Items in the database file itself, not counting what is still only in its write-ahead log."""
-    import sqlite3
-
-    file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
-    try:
-        tables = [n for (n,) in file.execute("SELECT name FROM sqlite_master WHERE name LIKE 'items_g%'")]
-        return sum(file.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables)  # noqa: S608
-    finally:
-        file.close()
-
-
-@pytest.mark.parametrize("aside", [True, False])
-def test_a_bulk_load_has_its_commits_copied_into_the_database_by_a_thread(tmp_path, items, aside):
-    """With checkpoints aside, the writer's commits stay in the write-ahead log until the checkpoint thread copies
-    them; a small load is never copied by the writer itself, so without the thread the file holds none of it."""
-    path = tmp_path / "store.db"
-    db = Database(f"sqlite:///{path}", checkpoints_aside=True)
-    first, _ = items
-    if aside:
-        with db.checkpoints_aside(every=0.05):
-            db.apply_batch([("1-0", first)], "log")
-    else:
-        db.apply_batch([("1-0", first)], "log")
-    assert _in_database_file(path) == (1 if aside else 0)
-    assert rows(db) == [(first.id, 1)]  # readers see the commit either way, through the log

@@ -175,7 +175,6 @@ def rebuild_store(settings: Settings, batch: int, resume: bool) -> Counter:
     partitions, so the partitions are loaded one after the other and need no global order.
 
     Another process reads and decodes the next batches while this one writes the rows (`decoded_ahead`)."""
-
     with _collector_paused():
         return _rebuild(settings, batch, resume)
 
@@ -233,6 +232,7 @@ def _rebuild(settings: Settings, batch: int, resume: bool) -> Counter:
             except REFUSED:  # an event the database will not take: the batch again, that event left out
                 with db.writer.begin() as conn:
                     apply(conn, decoded, stream, each=True)
+                gc.collect()  # a caught error's traceback holds its batch in a cycle: freed now, not at the end
             bar.update(decoded.read)
             start = "(" + decoded.last_id
         starts[stream] = start

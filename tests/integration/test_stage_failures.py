@@ -101,6 +101,41 @@ async def test_a_rebuild_leaves_out_an_event_the_database_refuses_and_finishes(s
     assert stored_texts(Database(store_settings.store_url)) == ["Shelling hit Kharkiv on Monday.", "Talks in Geneva."]
 
 
+async def test_a_rebuild_frees_each_refused_batch_as_it_goes(store_settings, redis, normalizer, monkeypatch):
+    """The garbage collector is off while a rebuild runs, and a caught database error holds its batch in a
+    reference cycle: each refused batch must still be freed before the next ones, not kept until the end."""
+    import weakref
+
+    from services.operations import replay
+
+    from services.store import bulk
+
+    for n in range(4):
+        for item in items(normalizer, f"OVERSIZED report {n}.", f"Talks in Geneva, round {n}."):
+            await redis.xadd(store_settings.streams.normalized, encode(item))
+    real_insert = bulk.insert_rows
+
+    def insert_rows(conn, table, columns, rows):  # refused by the database itself, through SQLAlchemy's handling
+        real_insert(conn, table, columns, rows)
+        if table.name.startswith("items_") and any("OVERSIZED" in str(value) for row in rows for value in row):
+            conn.exec_driver_sql(f"INSERT INTO {table.name} (item_id) VALUES (NULL)")  # NOT NULL: IntegrityError
+
+    monkeypatch.setattr(bulk, "insert_rows", insert_rows)
+    real, batches, older_alive = replay.decoded_ahead, [], []
+
+    def watched(*args, **kwargs):
+        for decoded in real(*args, **kwargs):
+            # The rebuild still holds the batch before this one in its loop variable; none older may be alive.
+            older_alive.append(sum(ref() is not None for ref in batches[:-1]))
+            batches.append(weakref.ref(decoded))
+            yield decoded
+
+    monkeypatch.setattr(replay, "decoded_ahead", watched)
+    counts = replay.rebuild_store(store_settings, batch=2, resume=False)
+    assert (counts["read"], counts["written"], counts["failed"]) == (8, 4, 4)
+    assert len(older_alive) == 4 and older_alive == [0, 0, 0, 0]
+
+
 @pytest.fixture
 def postgres_settings(settings, postgres_admin_url):
     """PostgreSQL only: SQLite does not enforce column lengths, so it stores what PostgreSQL refuses."""

@@ -1,5 +1,7 @@
 """The asyncio client's commands packed by hiredis: the same bytes and errors as redis-py's own packing."""
 
+from enum import IntEnum
+
 import pytest
 from redis.asyncio.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import DataError
@@ -37,10 +39,24 @@ def test_a_value_redis_cannot_take_is_a_data_error(value):
         Connection().pack_command("SET", "key", value)
 
 
-def test_buffers_go_through_redis_py_packing():
+class Kind(IntEnum):
+    NEWS = 3
+
+
+@pytest.mark.parametrize(
+    "value",
+    [memoryview(b"abcd")[::2], memoryview(b"x" * 10), bytearray(b"yz"), Kind.NEWS],
+    ids=["strided view", "view", "bytearray", "int subclass"],
+)
+def test_what_hiredis_reads_otherwise_goes_through_redis_py_packing(value):
     ours = async_client("redis://127.0.0.1:1/0", cluster=False).connection_pool.make_connection()
-    args = ("SET", "key", memoryview(b"x" * 10), bytearray(b"yz"))
+    args = ("SET", "key", value)
     assert _packed(ours, args) == _packed(Connection(), args)
+
+
+def test_another_encoding_keeps_redis_py_packing():
+    client = async_client("redis://127.0.0.1:1/0?encoding=latin-1", cluster=False)
+    assert client.connection_pool.connection_class is Connection
 
 
 @pytest.mark.parametrize(

@@ -100,13 +100,15 @@ class Bench:
     def broker(self) -> None:
         from redis.asyncio import Redis
 
-        from benchmarks.broker import measure
+        from benchmarks.broker import BATCH, entry_of_size, measure, relay, xadd_pipelined
+        from services.common.redis import async_client
 
         labels = {
             "xadd_pipelined": "broker: XADD pipelined by 100",
             "read_ack": "broker: XREADGROUP 100 + XACK",
             "relay_batched": "broker: relay read-write-ack by 100",
             "relay_single": "broker: relay one at a time",
+            "relay_batched_wirelog": "broker: relay by 100 on Wirelog's client (hiredis packing)",
         }
 
         async def once(rep: int) -> dict:
@@ -114,9 +116,20 @@ class Bench:
             # commands hiredis packs (services/common/redis.py): the baseline stays the library's own figure.
             redis = Redis.from_url(self.redis_url, decode_responses=True)
             try:
-                return await measure(redis, f"bench-broker-{rep}", self.size(20_000), self.size(5_000))
+                figures = await measure(redis, f"bench-broker-{rep}", self.size(20_000), self.size(5_000))
             finally:
                 await redis.aclose()
+            # The same relay on Wirelog's client, to tell what the packing gives from what the stage costs.
+            ours = async_client(self.redis_url)
+            try:
+                source = f"bench-broker-{rep}:w"
+                await xadd_pipelined(ours, source, self.size(20_000), entry_of_size())
+                count = self.size(20_000)
+                figures["relay_batched_wirelog"] = await relay(ours, source, f"{source}b", "g", count, BATCH)
+                await ours.delete(source, f"{source}b")
+            finally:
+                await ours.aclose()
+            return figures
 
         for rep in range(self.args.reps):
             for name, value in asyncio.run(once(rep)).items():

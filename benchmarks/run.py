@@ -368,7 +368,8 @@ def run(args: argparse.Namespace) -> int:
 
 HOW = """\
 How it is measured (`benchmarks/`): one embedded Redis server of the bench's own; the broker baseline is plain
-redis-py (asyncio, hiredis) with ~1.5 KB entries; transport runs the real StageLoop + NormalizeStage (one
+redis-py (asyncio, hiredis parsing replies) with ~1.5 KB entries, its batched relay also run on Wirelog's client
+(which packs commands with hiredis too); transport runs the real StageLoop + NormalizeStage (one
 single-item bulletin per entry) with a no-op normaliser, whose events say nothing was found (~1.4 KB, the baseline's
 size), and for comparison with one answering real analyses from a table (~3.2 KB events); the normaliser
 alone runs `Normalizer.analyze` on one item at a time in a child process (one core); the normalize stage runs

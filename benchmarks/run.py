@@ -172,7 +172,9 @@ class Bench:
         for rep in range(self.args.reps):
             events = received_events(bulletins(items(self.pool, self.size(20_000)), 1, f"transport-{rep}"))
             for key, label, templates in variants:
-                answers = {e.data.bulletin_id: copied_items(templates[n % len(templates)], e) for n, e in enumerate(events)}
+                answers = {
+                    e.data.bulletin_id: copied_items(templates[n % len(templates)], e) for n, e in enumerate(events)
+                }
                 rate = asyncio.run(run_stage(self.settings("transport"), PrecomputedNormalizer(answers), events))
                 self.report.add(key, label, "entries/s", rate, "broker.relay_batched")
 

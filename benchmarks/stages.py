@@ -67,7 +67,8 @@ def without_analysis(template: ItemNormalized) -> ItemNormalized:
     date as reported. About 1.4 KB of JSON, the baseline's entry size; a real analysis makes some 3 KB."""
     data = template.data
     reported = choose_event_date(data.full_text, [], data.reference_date)
-    empty = data.model_copy(update={"dates": [], "places": [], "actors": [], "event_location": None, "event_date": reported})
+    nothing = {"dates": [], "places": [], "actors": [], "event_location": None, "event_date": reported}
+    empty = data.model_copy(update=nothing)
     return template.model_copy(update={"data": empty})
 
 

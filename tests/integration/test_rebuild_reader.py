@@ -45,7 +45,7 @@ def test_an_event_read_through_the_model_arrives_the_same(settings, normalizer):
     model: they cross to the writer as well as the rows read straight from JSON."""
     client = _fill(settings, normalizer, 2)
     stream = settings.streams.normalized
-    entry_id, fields = client.xrange(stream, count=1)[0]
+    _, fields = client.xrange(stream, count=1)[0]
     event = json.loads(fields["event"])
     event["data"]["places"][0]["lat"] = 50
     client.xadd(stream, {"event": json.dumps(event)})

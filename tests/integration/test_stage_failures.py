@@ -107,7 +107,6 @@ async def test_a_rebuild_frees_each_refused_batch_as_it_goes(store_settings, red
     import weakref
 
     from services.operations import replay
-
     from services.store import bulk
 
     for n in range(4):

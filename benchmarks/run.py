@@ -122,9 +122,8 @@ class Bench:
             # The same relay on Wirelog's client, to tell what the packing gives from what the stage costs.
             ours = async_client(self.redis_url)
             try:
-                source = f"bench-broker-{rep}:w"
-                await xadd_pipelined(ours, source, self.size(20_000), entry_of_size())
-                count = self.size(20_000)
+                source, count = f"bench-broker-{rep}:w", self.size(20_000)
+                await xadd_pipelined(ours, source, count, entry_of_size())
                 figures["relay_batched_wirelog"] = await relay(ours, source, f"{source}b", "g", count, BATCH)
                 await ours.delete(source, f"{source}b")
             finally:

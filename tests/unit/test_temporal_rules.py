@@ -119,6 +119,42 @@ CASES = [
     ("'post-' before a year keeps the year", THURSDAY, "The post-1991 borders were recognised.", "post-1991", "1991"),
     ("a place with no date at the head is no dateline",
      THURSDAY, "ODESA (AP) - Talks resume tomorrow in Istanbul.", "tomorrow", "2022-04-01"),
+    # The mention starts 93 characters after "scheduled": a 90-character window begins inside the word.
+    ("a clause window that cuts 'scheduled' to 'eduled' reads no past verb",
+     date(2022, 3, 28), "The envoy is scheduled to spend only five hours on the ground in Rzeszow, southern Poland, "
+     "her first stop Tuesday morning, before flying on.", "Tuesday morning", "2022-03-29"),
+    ("'until' bounding a past state is past",
+     THURSDAY, "Until Monday, the ministry had not called the strike an attack.", "Monday", "2022-03-28"),
+    ("'until' with no past state ahead of it is a limit still to come",
+     THURSDAY, "The corridor stays open until Monday, officials said.", "Monday", "2022-04-04"),
+    ("a limit inside a future clause stays ahead, whatever follows it",
+     THURSDAY, "Troops will stay until Monday as the army had requested.", "Monday", "2022-04-04"),
+    ("'set' as a past verb", THURSDAY, "On Friday, when the minister set aside other plans for the trip, the embassy "
+     "reopened.", "Friday", "2022-03-25"),
+    ("'set for' schedules", THURSDAY, "Talks are set for Monday in Istanbul.", "Monday", "2022-04-04"),
+    ("with no verb near, the nearest earlier cue in the sentence counts",
+     date(2022, 2, 11), "In a joint statement, it said two new trains would leave Lviv on Monday and Tuesday nights "
+     "from March 30, with the third departing each Thursday from August 6.", "August 6", "2022-08-06"),
+    ("but not past a verb of report, which dates its own clause",
+     date(2022, 8, 18), "Reports from the foreign ministry said Moscow told Italian, German, Austrian and Hungarian gas "
+     "companies of a 15-20 percent cutback in their supply in September.", "September", "2022-09"),
+    ("'the day before' a named day counts from that day",
+     THURSDAY, "The day before last Monday's hearing, the envoy met both sides.", "The day before last Monday",
+     "2022-03-27"),
+    ("'two days after' a date counts from it", THURSDAY, "Two days after March 1, the convoy stopped.",
+     "Two days after March 1", "2022-03-03"),
+    ("'last year's quarter' is the reported quarter a year back",
+     LATE_OCTOBER, "Profit rose in the third quarter. Sales for last year's quarter were $3 million.",
+     "last year's quarter", "2021-Q3"),
+    ("'the corresponding period last year' likewise",
+     LATE_OCTOBER, "Profit rose in the second quarter, against $1.8 million for the corresponding period last year.",
+     "the corresponding period last year", "2021-Q2"),
+    ("a second day after 'and' is a day of the same month",
+     THURSDAY, "Heavy fighting took place near Izium on March 11 and 12, with shelling.", "12", "2022-03-12"),
+    ("the year after the second day is the first day's too",
+     THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials said.", "May 16", "2021-05-16"),
+    ("'the latest fiscal year' is the last one closed",
+     LATE_OCTOBER, "Exports made up a quarter of sales in the latest fiscal year.", "the latest fiscal year", "2021"),
 ]
 
 
@@ -144,6 +180,7 @@ NOT_DATES = [
     ("'the future of' something is its fate", "The talks will decide the future of the port.", "the future"),
     ("'for the foreseeable future' is a stretch of time", "Troops will stay for the foreseeable future.",
      "the foreseeable future"),
+    ("a number after 'and' that counts something is no day", "Shelling on March 11 and 12 people were hurt.", "12"),
 ]
 
 

@@ -9,7 +9,7 @@ from schemas import DateMention
 from services.normalize.temporal import explicit
 from services.normalize.temporal.arithmetic import quarter_of, shift
 from services.normalize.temporal.patterns import ORDINAL_IN
-from services.normalize.temporal.relative import UNIT_PRECISION, ago, counted
+from services.normalize.temporal.relative import UNIT_PRECISION, ago, count_and_unit
 from services.normalize.temporal.resolution import Resolution, Scene, anchor_date, value_at
 
 # How far back a named quarter still sets the period that "a year ago" and "a year earlier" compare with.
@@ -33,7 +33,7 @@ def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
             return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
         count, unit = 1, "day"
     else:
-        count, unit = counted(surface, start, end, scene)
+        count, unit = count_and_unit(surface)
     if count is None:
         return None
     word = lowered.split()[-1]
@@ -85,7 +85,7 @@ def _previous_quarter(reference: date) -> date:
 
 def year_ago(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     """'a year ago' beside a quarter's results means that quarter a year back, as financial news uses it."""
-    count, unit = counted(surface, start, end, scene)
+    count, unit = count_and_unit(surface)
     if count == 1 and unit == "year":
         compared = _compared_quarter(scene, start)
         if compared is not None:
@@ -127,8 +127,11 @@ def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
         named = explicit.quarter(surface, start, end, scene)
         year, number = named.value.split("-Q")
         return Resolution(f"{int(year) - 1}-Q{number}", "quarter", False)
+    if "year-" not in lowered and ("quarter" in lowered or "period" in lowered):
+        # "last year's quarter", "the corresponding period last year": the reported quarter a year back.
+        return quarter_relative("the year-ago quarter", start, end, scene)
     if lowered.endswith(("quarter", "period")):
-        # "the year-ago period" in a results story: the reported quarter a year back.
+        # "the year-ago period" in a results story: the same.
         return quarter_relative(surface, start, end, scene)
     # "compared with year-earlier profit" after a named quarter means that quarter a year back; else last year.
     anchor = scene.anchor_before(start, same_sentence=False, window=300)
@@ -158,3 +161,31 @@ def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolu
     if "year-earlier" in lowered or "year-ago" in lowered:
         day = shift(day, "year", -1)
     return Resolution(value_at(day, "quarter"), "quarter", False)
+
+
+def counted_from_next(found: list[DateMention], text: str) -> list[DateMention]:
+    """'the day before last Tuesday', 'two days after March 1': a shift whose anchor is the day named right after it
+    becomes one mention, that day moved by the count.
+
+    The shift was resolved before the day after it was read, so it leaned on an earlier date or the bulletin date; a
+    stated day is what the words count from.
+    """
+    joined: list[DateMention] = []
+    index = 0
+    while index < len(found):
+        mention = found[index]
+        following = found[index + 1] if index + 1 < len(found) else None
+        lowered = mention.surface.lower()
+        word = lowered.rsplit(None, 1)[-1]
+        base = anchor_date(following) if following is not None and following.precision == "day" else None
+        if word in ("before", "after") and base is not None and not text[mention.end : following.start].strip():
+            count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(mention.surface)
+            if count is not None:
+                day = shift(base, unit, count if word == "after" else -count)
+                joined.append(DateMention(surface=text[mention.start : following.end], start=mention.start,
+                                          end=following.end, value=day.isoformat(), precision="day", explicit=False))
+                index += 2
+                continue
+        joined.append(mention)
+        index += 1
+    return joined

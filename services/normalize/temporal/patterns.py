@@ -71,7 +71,11 @@ _ALTERNATIVES = [
     ),
     (
         "year_word",
-        rf"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:{ORDINAL}[\s-]+)?(?:quarter|period))?|year[-\s]end|year(?:'s|’s)\s+end",
+        rf"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:{ORDINAL}[\s-]+)?(?:quarter|period))?|year[-\s]end|year(?:'s|’s)\s+end"
+        # The quarter under report, a year back: "last year's quarter", "the corresponding period last year".
+        r"|last\s+year(?:'s|’s)\s+(?:(?:same|corresponding|comparable)\s+)?(?:quarter|period)(?![s-])"
+        r"|the\s+(?:same|corresponding|comparable)\s+(?:quarter|period)\s+"
+        r"(?:of\s+)?(?:last\s+year|a\s+year\s+(?:earlier|ago))",
     ),
     ("season_year", rf"{MOD}(?:the\s+)?{SEASON}\s+(?:of\s+)?{YEAR}"),
     (
@@ -107,7 +111,7 @@ _ALTERNATIVES = [
         r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|quarters|years|decades)",
     ),
-    ("year_ref", r"the\s+(?:full\s+|current\s+)?(?:fiscal\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
+    ("year_ref", r"the\s+(?:full\s+|current\s+|latest\s+)?(?:fiscal\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
     (
         "holiday",
         rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?|(?-i:Election\s+Day))"

@@ -181,10 +181,12 @@ def relative_in(surface: str, start: int, end: int, scene: Scene) -> Resolution 
 
 
 def this_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    """'the year', 'the fiscal year': the bulletin's year, as reporting on results uses it."""
+    """'the year', 'the fiscal year': the bulletin's year, as reporting on results uses it; 'the latest fiscal year' is
+    the last one closed, the year before."""
     if scene.reference is None:
         return Resolution(None, "year", False)
-    return Resolution(str(scene.reference.year), "year", False)
+    closed = "latest" in surface.lower()
+    return Resolution(str(scene.reference.year - closed), "year", False)
 
 
 def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
@@ -207,18 +209,19 @@ def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     return Resolution((scene.reference + timedelta(days=offset)).isoformat(), "day", False)
 
 
-def counted(surface: str, start: int, end: int, scene: Scene) -> tuple[int | None, str]:
+def count_and_unit(surface: str) -> tuple[int | None, str]:
+    """(3, 'day') for "three days ago"; None for a vague count ("a few days")."""
     match = COUNT_UNIT_IN.search(surface)
     return count_of(match.group(1)), unit_of(match.group(2))
 
 
 def ago(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    count, unit = counted(surface, start, end, scene)
+    count, unit = count_and_unit(surface)
     return _offset(scene, -count if count is not None else None, unit, "PAST_REF")
 
 
 def in_count(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    count, unit = counted(surface, start, end, scene)
+    count, unit = count_and_unit(surface)
     if count is not None and scene.reference is not None and scene.tense(start, end) == "past":
         # "killed seven civilians in a day" is the span just ended, not a day still to come.
         first = shift(scene.reference, unit, -count)
@@ -237,7 +240,7 @@ def _offset(scene: Scene, count: int | None, unit: str, vague_value: str) -> Res
 
 
 def span(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    count, unit = counted(surface, start, end, scene)
+    count, unit = count_and_unit(surface)
     if count is None:
         return None
     if scene.reference is None:

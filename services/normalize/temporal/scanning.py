@@ -33,7 +33,7 @@ _STARTS = {
     "quarter": "the DIGIT this last next fiscal ORDINAL q1 q2 q3 q4",
     "quarter_rel": "the this last next",
     "decade": "the early late mid DIGIT DECADE",
-    "year_word": "the year",
+    "year_word": "the year last",
     "season_year": "MOD SEASON",
     "rel": "early late earlier later mid this last next past previous coming current that the",
     "day_of": "earlier later that the",
@@ -73,7 +73,8 @@ _WEAK = frozenset("the a an that at from between some many more less about aroun
                   "nearly almost right these one few several".split())
 _FOLLOWERS = frozenset(_KINDS_BY_WORD) | frozenset(
     """day days night week weeks weekend month months year years decade decades century hours end beginning start
-    middle following same preceding latest quarter near distant foreseeable present than or couple full fiscal""".split()
+    middle following same preceding latest quarter near distant foreseeable present than or couple full fiscal
+    corresponding comparable""".split()
 )
 _TOKEN = re.compile(r"[A-Za-z]+\d*|\d+")
 _NEXT_WORD = re.compile(r"[\s-]+['’]?([A-Za-z]+|\d)")

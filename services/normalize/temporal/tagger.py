@@ -80,7 +80,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
                 range_end=resolution.range_end,
             )
         )
-    return scene.found
+    return explicit.conjoined_days(anchoring.counted_from_next(scene.found, text), text)
 
 
 def kind_of(text: str, start: int) -> str | None:

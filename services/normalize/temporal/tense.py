@@ -7,12 +7,12 @@ import re
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
 # "next to" is a place ("the blasts next to the embassies"), not a time ahead.
-_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|expected|scheduled|plans?|planning|planned|next(?!\s+to\b)|upcoming|coming"
+_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|set\s+for|expected|scheduled|plans?|planning|planned|next(?!\s+to\b)|upcoming|coming"
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
     "flew|grew|hung|laid|paid|rang|sat|stood|stole|swore|taught|threw|understood|woke|wore|withdrew|overtook|sank|"
-    "slid|spent|stuck|swept|tore|undertook|upheld|wound|last|ago|earlier|previously|already|yesterday"
+    "slid|spent|stuck|swept|tore|undertook|upheld|wound|set|last|ago|earlier|previously|already|yesterday"
 )
 # -ed words that are not past events ("need", "based", "united"), or that already count as future cues.
 _NOT_PAST = {"need", "needed", "speed", "seed", "feed", "bed", "red", "shed", "proceed", "exceed", "succeed", "based",
@@ -63,15 +63,39 @@ _HEARSAY = re.compile(
     r"understood|presumed|feared|rumou?red)\s+$",
     re.IGNORECASE,
 )
+_REPORT = re.compile(
+    r"\b(?:said|says|say|told|tells|tell|announced|announces|reported|reports|added|adds|stated|warned|warns)\b",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+# A clause opening on a limit ("Until Thursday, they had not called him a suspect") that bounds a past state: the limit
+# is past too.
+_UNTIL_OPENING = re.compile(r"^\s*(?:up\s+)?(?:until|till)\s+$", re.IGNORECASE)
+_PAST_STATE = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:had|hadn't|was\s+not|wasn't|were\s+not|weren't|did\s+not|didn't)\b",
+                         re.IGNORECASE)
 _AFTER_BREAK = re.compile(CLAUSE_BREAK.pattern + "|,")
 
 
+def _word_start(text: str, at: int, floor: int) -> int:
+    """`at`, moved forward past a word it cuts: a window edge must not leave "heduled" (an -ed past) of "scheduled"."""
+    while floor < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at += 1
+    return at
+
+
+def _word_end(text: str, at: int, ceiling: int) -> int:
+    """`at`, moved back before a word it cuts: "will" of "willing" is no future."""
+    while 0 < at < ceiling and text[at - 1].isalnum() and text[at].isalnum():
+        at -= 1
+    return at
+
+
 def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[str, str, str]:
-    """Text of the clause before and after the mention, and of the sentence past that clause (all bounded)."""
+    """Text of the clause before and after the mention, and of the sentence past that clause (all bounded, in whole
+    words)."""
     sentence_start, sentence_end = sentences.bounds(start)
-    before = text[max(sentence_start, start - _WINDOW) : start]
-    after = text[end : min(sentence_end, end + _WINDOW)]
+    before = text[_word_start(text, max(sentence_start, start - _WINDOW), sentence_start) : start]
+    after = text[end : _word_end(text, min(sentence_end, end + _WINDOW), sentence_end)]
     breaks = list(CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
@@ -82,9 +106,19 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
         # A fronted phrase's main clause may run long ("In January, a week after the anniversary of ..., a bomb
         # exploded"): read it to the end of the sentence, twice the usual window at most.
         after_end = end + cut.end()
-        beyond = text[after_end : min(sentence_end, after_end + 2 * _WINDOW)]
+        beyond = text[after_end : _word_end(text, min(sentence_end, after_end + 2 * _WINDOW), sentence_end)]
         after = after[: cut.start()]
     return before, after, beyond
+
+
+def _sentence_head(text: str, sentences: SentenceIndex, start: int, window: int) -> str:
+    """The sentence before the clause window that ends at `start`, up to its last clause break."""
+    sentence_start = sentences.bounds(start)[0]
+    head = text[sentence_start : _word_end(text, start - window, start)] if start - window > sentence_start else ""
+    # A verb of report dates its own clause, not the reported one ("Saudi Arabia told oil companies of a cutback in
+    # September"): only what follows the last one counts.
+    cuts = list(CLAUSE_BREAK.finditer(head)) + list(_REPORT.finditer(head))
+    return head[max(cut.end() for cut in cuts) :] if cuts else head
 
 
 def _cues(fragment: str, enough: int | None = None) -> list[tuple[str, str]]:
@@ -138,10 +172,16 @@ def tense_around(text: str, sentences: SentenceIndex, start: int, end: int) -> s
     before, after, beyond = _clause(text, sentences, start, end)
     if _SINCE.search(before, max(0, len(before) - 12)):
         return "past"  # "since year-end", "since May": the point a span runs from is behind us
+    if _UNTIL_OPENING.match(before) and _PAST_STATE.search(after or beyond):
+        return "past"
     cues = list(reversed(_cues(before))) + _cues(after)
     if not cues:
         # A fronted phrase ("On Sunday, police said ...") takes the tense of the clause it introduces.
         cues = _cues(beyond)
+    if not cues:
+        # A long sentence may name its verb far ahead ("it said two new flights would leave ... from March 30, with
+        # the third departing each Thursday from August 6"): the nearest cue earlier in the sentence.
+        cues = list(reversed(_cues(_sentence_head(text, sentences, start, len(before)))))
     for tense, strength in cues:
         if strength == "strong":
             return tense

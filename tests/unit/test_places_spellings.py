@@ -71,6 +71,19 @@ def test_county_list_needs_the_plural_right_after_the_names(gazetteer):
     assert all(p.feature != "district" for p in places_in(text, gazetteer))
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "feature", "admin1"),
+    [
+        ("Its jobless rate sits near the middle of Indiana counties this winter.", "Indiana", "region", "Indiana"),
+        ("Roads were closed in Washington and Jefferson counties on Monday.", "Washington", "district", None),
+    ],
+)
+def test_a_state_alone_before_counties_owns_them(gazetteer, text, surface, feature, admin1):
+    place = next(p for p in places_in(text, gazetteer) if p.surface == surface)
+    assert place.feature == feature
+    assert admin1 is None or place.admin1 == admin1
+
+
 def test_co_abbreviates_county(gazetteer):
     [county, state] = places_in("The Platte Co. board met on Tuesday in Nebraska.", gazetteer)
     assert (county.name, county.feature, county.admin1, state.name) == ("Platte County", "district", "Nebraska",

@@ -59,7 +59,8 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
             continue
         span = _with_region_word(text, tokens, span)
         if not span.region_word and _listed_before_counties(text, tokens, span.last + 1) \
-                and any(f"{span.key} {word}" in gazetteer for word in COUNTY_WORDS):
+                and any(f"{span.key} {word}" in gazetteer for word in COUNTY_WORDS) \
+                and not _state_before_counties(text, tokens, span, gazetteer):
             span = span._replace(county_list=True)
         if span.key not in people and _looks_like_a_place(text, tokens, span, gazetteer, headline):
             spans.append(span)
@@ -150,6 +151,15 @@ def _listed_before_counties(text: str, tokens: list[Token], i: int) -> bool:
             return False
         previous = token
     return False
+
+
+def _state_before_counties(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer) -> bool:
+    """True for "the middle of Indiana counties": a first-level region alone before 'counties' owns them; only a
+    list ("Washington and Jefferson counties") makes it a county's name."""
+    follows_list = span.first > 0 and (tokens[span.first - 1].key in ("and", "or")
+                                       or text[tokens[span.first - 1].end : span.start] == ", ")
+    alone = tokens[span.last + 1].key in _COUNTY_PLURALS if span.last + 1 < len(tokens) else False
+    return alone and not follows_list and any(place.feature == "region" for place, _ in gazetteer.lookup(span.key))
 
 
 def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:

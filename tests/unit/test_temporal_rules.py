@@ -127,10 +127,20 @@ CASES = [
      THURSDAY, "Until Monday, the ministry had not called the strike an attack.", "Monday", "2022-03-28"),
     ("'until' with no past state ahead of it is a limit still to come",
      THURSDAY, "The corridor stays open until Monday, officials said.", "Monday", "2022-04-04"),
+    ("a clause opening on 'until' with no past state after it looks ahead",
+     THURSDAY, "Until Monday, the corridor stays open.", "Monday", "2022-04-04"),
+    # "willing" starts 86 characters after the mention: a 90-character window ends right after its "will".
+    ("a clause window that cuts 'willing' to 'will' reads no future",
+     THURSDAY, "Shelling near Izium on Monday cut power and water to the town for the third time in a week although "
+     "they still are willing to try again.", "Monday", "2022-03-28"),
     ("a limit inside a future clause stays ahead, whatever follows it",
      THURSDAY, "Troops will stay until Monday as the army had requested.", "Monday", "2022-04-04"),
-    ("'set' as a past verb", THURSDAY, "On Friday, when the minister set aside other plans for the trip, the embassy "
-     "reopened.", "Friday", "2022-03-25"),
+    ("'set' right after its subject is past", THURSDAY, "On Friday, when Kuleba set aside other plans for the trip, "
+     "the embassy reopened.", "Friday", "2022-03-25"),
+    ("'set' after a modal is no past", THURSDAY, "The central bank will set interest rates on Monday.", "Monday",
+     "2022-04-04"),
+    ("'a set of' is no verb", THURSDAY, "The EU will announce a fourth set of sanctions on Monday.", "Monday",
+     "2022-04-04"),
     ("'set for' schedules", THURSDAY, "Talks are set for Monday in Istanbul.", "Monday", "2022-04-04"),
     ("with no verb near, the nearest earlier cue in the sentence counts",
      date(2022, 2, 11), "In a joint statement, it said two new trains would leave Lviv on Monday and Tuesday nights "
@@ -153,6 +163,20 @@ CASES = [
      THURSDAY, "Heavy fighting took place near Izium on March 11 and 12, with shelling.", "12", "2022-03-12"),
     ("the year after the second day is the first day's too",
      THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials said.", "May 16", "2021-05-16"),
+    ("and the second day's, which takes the year in", THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials "
+     "said.", "18, 2021", "2021-05-18"),
+    ("the second day is read off the day named, not off a shift counted from it",
+     THURSDAY, "The convoy moved a week after May 28 and 29, officials said.", "29", "2022-05-29"),
+    ("a mention counted from a named day is an anchor in turn",
+     THURSDAY, "Two days after March 1, the convoy stopped. Later that day, shelling resumed.", "Later that day",
+     "2022-03-03"),
+    ("so is a second day after 'and'",
+     THURSDAY, "Fighting raged on March 24 and 25. The next morning, troops withdrew.", "The next morning", "2022-03-26"),
+    ("'the same period last year' after a month is that month a year back",
+     date(2022, 5, 12), "Exports in April rose 5% from the same period last year.", "the same period last year",
+     "2021-04"),
+    ("'the same quarter of last year' is one mention",
+     LATE_OCTOBER, "Sales fell 3% from the same quarter of last year.", "the same quarter of last year", "2021-Q3"),
     ("'the latest fiscal year' is the last one closed",
      LATE_OCTOBER, "Exports made up a quarter of sales in the latest fiscal year.", "the latest fiscal year", "2021"),
 ]
@@ -181,6 +205,12 @@ NOT_DATES = [
     ("'for the foreseeable future' is a stretch of time", "Troops will stay for the foreseeable future.",
      "the foreseeable future"),
     ("a number after 'and' that counts something is no day", "Shelling on March 11 and 12 people were hurt.", "12"),
+    ("the year after a second day is part of that day", "Forces claimed gains on May 16 and 18, 2021, officials said.",
+     "2021"),
+    ("nor is a clock time after 'and'", "Polls close on May 1 and 2:30 p.m. is the deadline.", "2"),
+    ("'last year's period of' is no period under report", "Unlike last year's period of drought, rain fell.",
+     "last year's period"),
+    ("'last year's quarter final' is a match", "He lost in last year's quarter final to Nadal.", "last year's quarter"),
 ]
 
 
@@ -208,3 +238,10 @@ EVENT_CASES = [
 def test_event_day_of_reports(rule, text, value, precision):
     event = choose_event_date(text, tag_dates(text, THURSDAY), THURSDAY)
     assert (event.value, event.precision) == (value, precision)
+
+
+def test_a_day_counted_from_a_stated_date_is_as_explicit_as_that_date():
+    [counted] = tag_dates("Two days after March 1, 2021, the convoy stopped.", THURSDAY)
+    assert (counted.surface, counted.value, counted.explicit) == ("Two days after March 1, 2021", "2021-03-03", True)
+    [counted] = tag_dates("Two days after March 1 the convoy stopped.", THURSDAY)
+    assert (counted.value, counted.explicit) == ("2022-03-03", False)

@@ -127,15 +127,29 @@ def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
         named = explicit.quarter(surface, start, end, scene)
         year, number = named.value.split("-Q")
         return Resolution(f"{int(year) - 1}-Q{number}", "quarter", False)
-    if "year-" not in lowered and ("quarter" in lowered or "period" in lowered):
-        # "last year's quarter", "the corresponding period last year": the reported quarter a year back.
-        return quarter_relative("the year-ago quarter", start, end, scene)
     if lowered.endswith(("quarter", "period")):
-        # "the year-ago period" in a results story: the same.
+        # "the year-ago period" in a results story: the reported quarter a year back.
         return quarter_relative(surface, start, end, scene)
     # "compared with year-earlier profit" after a named quarter means that quarter a year back; else last year.
     anchor = scene.anchor_before(start, same_sentence=False, window=300)
     if anchor is not None and anchor.precision == "quarter":
+        return _shifted(anchor, anchor_date(anchor), "year", -1)
+    return Resolution(str(scene.reference.year - 1), "year", False)
+
+
+def year_back(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+    """'last year's quarter', 'the same period a year earlier': what the story reports on, a year back.
+
+    A quarter, or a period after a quarter was named, is the quarter under report (as 'the year-ago quarter');
+    otherwise a period is the last month or year named shortly before ('Exports in April rose from the same period
+    last year' is April a year back), else the year before the bulletin's.
+    """
+    if scene.reference is None:
+        return Resolution(None, "year", False)
+    if "quarter" in surface.lower() or _compared_quarter(scene, start) is not None:
+        return quarter_relative("the year-ago quarter", start, end, scene)
+    anchor = scene.anchor_before(start, same_sentence=False, window=QUARTER_REACH)
+    if anchor is not None and anchor.precision in ("month", "year"):
         return _shifted(anchor, anchor_date(anchor), "year", -1)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
@@ -163,29 +177,21 @@ def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolu
     return Resolution(value_at(day, "quarter"), "quarter", False)
 
 
-def counted_from_next(found: list[DateMention], text: str) -> list[DateMention]:
-    """'the day before last Tuesday', 'two days after March 1': a shift whose anchor is the day named right after it
-    becomes one mention, that day moved by the count.
+def counted_from(counting: DateMention, named: DateMention, text: str) -> DateMention | None:
+    """'the day before last Tuesday', 'two days after March 1': a shift followed right away by a named day is one
+    mention, that day moved by the count. None unless `named` has a day and follows `counting` with only a space between.
 
     The shift was resolved before the day after it was read, so it leaned on an earlier date or the bulletin date; a
     stated day is what the words count from.
     """
-    joined: list[DateMention] = []
-    index = 0
-    while index < len(found):
-        mention = found[index]
-        following = found[index + 1] if index + 1 < len(found) else None
-        lowered = mention.surface.lower()
-        word = lowered.rsplit(None, 1)[-1]
-        base = anchor_date(following) if following is not None and following.precision == "day" else None
-        if word in ("before", "after") and base is not None and not text[mention.end : following.start].strip():
-            count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(mention.surface)
-            if count is not None:
-                day = shift(base, unit, count if word == "after" else -count)
-                joined.append(DateMention(surface=text[mention.start : following.end], start=mention.start,
-                                          end=following.end, value=day.isoformat(), precision="day", explicit=False))
-                index += 2
-                continue
-        joined.append(mention)
-        index += 1
-    return joined
+    lowered = counting.surface.lower()
+    word = lowered.rsplit(None, 1)[-1]
+    base = anchor_date(named) if named.precision == "day" else None
+    if word not in ("before", "after") or base is None or text[counting.end : named.start].strip():
+        return None
+    count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(counting.surface)
+    if count is None:
+        return None
+    day = shift(base, unit, count if word == "after" else -count)
+    return DateMention(surface=text[counting.start : named.end], start=counting.start, end=named.end, value=day.isoformat(),
+                       precision="day", explicit=named.explicit)

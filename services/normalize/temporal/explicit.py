@@ -202,42 +202,28 @@ def holiday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
 
 
 # "April 24 and 25", "December 13 or 14": a second day number of the month just named, when nothing makes it a count
-# ("April 24 and 25 people") or a clock time ("May 1 and 2 p.m.").
+# ("April 24 and 25 people") or a clock time ("May 1 and 2 p.m.", "May 1 and 2:30").
 _CONJOINED_DAY = re.compile(
     r"\s+(?:and|or|&)\s+(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(1[6-9]\d\d|20\d\d))?"
-    r"(?=\s*(?:[,;:)!?]|\.(?!\d)|$)|\s+(?:in|on|at|with|when|as|and|or|before|after|to|the|for|from|respectively)\b)"
+    r"(?=\s*(?:[,;)!?]|[.:](?!\d)|$)|\s+(?:in|on|at|with|when|as|and|or|before|after|to|the|for|from|respectively)\b)"
 )
 _ENDS_WITH_DAY = re.compile(r"\d(?:st|nd|rd|th)?$")
 
 
-def conjoined_days(found: list[DateMention], text: str) -> list[DateMention]:
-    """Each month-day mention followed by "and <day>" gains that day as a mention of its own, in the same month."""
-    result: list[DateMention] = []
-    index = 0
-    while index < len(found):
-        mention = found[index]
-        index += 1
-        result.append(mention)
-        if mention.precision != "day" or not mention.value or not _ENDS_WITH_DAY.search(mention.surface):
-            continue
-        match = _CONJOINED_DAY.match(text, mention.end)
-        if match is None:
-            continue
-        following = found[index] if index < len(found) else None
-        # The scan read the year after the second day ("May 16 and 18, 2023") as a year of its own.
-        year_alone = following is not None and match.group(2) is not None and following.start == match.start(2)
-        if following is not None and following.start < match.end() and not year_alone:
-            continue
-        first = date.fromisoformat(mention.value)
-        year = int(match.group(2)) if match.group(2) else first.year
-        second, restated = safe_date(year, first.month, int(match.group(1))), safe_date(year, first.month, first.day)
-        if second is None or restated is None or second.day <= first.day:
-            continue
-        if year_alone:
-            index += 1
-        if match.group(2) and not mention.explicit:
-            # The year stated after the second day is the first one's too.
-            result[-1] = mention.model_copy(update={"value": restated.isoformat(), "explicit": True})
-        result.append(DateMention(surface=text[match.start(1) : match.end()], start=match.start(1), end=match.end(),
-                                  value=second.isoformat(), precision="day", explicit=result[-1].explicit))
-    return result
+def conjoined_day(mention: DateMention, text: str) -> tuple[DateMention, DateMention] | None:
+    """For a month-day mention followed by "and <day>": the mention, with the year stated after the second day when
+    it had none ("May 16 and 18, 2023"), and the second day's own mention, in the same month. Else None."""
+    if mention.precision != "day" or not mention.value or not _ENDS_WITH_DAY.search(mention.surface):
+        return None
+    match = _CONJOINED_DAY.match(text, mention.end)
+    if match is None:
+        return None
+    first = date.fromisoformat(mention.value)
+    year = int(match.group(2)) if match.group(2) else first.year
+    second, restated = safe_date(year, first.month, int(match.group(1))), safe_date(year, first.month, first.day)
+    if second is None or restated is None or second.day <= first.day:
+        return None
+    if match.group(2) and not mention.explicit:
+        mention = mention.model_copy(update={"value": restated.isoformat(), "explicit": True})
+    return mention, DateMention(surface=text[match.start(1) : match.end()], start=match.start(1), end=match.end(),
+                                value=second.isoformat(), precision="day", explicit=mention.explicit)

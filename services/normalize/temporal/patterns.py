@@ -60,6 +60,14 @@ _ALTERNATIVES = [
         rf"(?:\s+of\s+(?:fiscal\s+)?(?:{YEAR}|{_REL_YEAR}))?|(?-i:Q[1-4])(?:\s+{YEAR})?|{YEAR}\s+(?-i:Q[1-4]))",
     ),
     (
+        # The period under report, a year back: "last year's quarter", "the corresponding period last year".
+        "year_back",
+        r"last\s+year(?:'s|’s)\s+(?:(?:same|corresponding|comparable)\s+)?(?:quarter|period)(?![s-])"
+        r"(?!\s+(?:of|finals?)\b)"
+        r"|the\s+(?:same|corresponding|comparable)\s+(?:quarter|period)\s+(?:of\s+)?"
+        r"(?:last\s+year|the\s+(?:previous|prior)\s+year|a\s+year\s+(?:earlier|ago|before))",
+    ),
+    (
         "quarter_rel",
         r"(?:the|this|last|next)\s+(?:(?:latest|current|previous|past|same|recent|year-earlier|year-ago)\s+)?quarter(?![s-])"
         r"|the\s+latest\s+period\b",
@@ -71,11 +79,7 @@ _ALTERNATIVES = [
     ),
     (
         "year_word",
-        rf"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:{ORDINAL}[\s-]+)?(?:quarter|period))?|year[-\s]end|year(?:'s|’s)\s+end"
-        # The quarter under report, a year back: "last year's quarter", "the corresponding period last year".
-        r"|last\s+year(?:'s|’s)\s+(?:(?:same|corresponding|comparable)\s+)?(?:quarter|period)(?![s-])"
-        r"|the\s+(?:same|corresponding|comparable)\s+(?:quarter|period)\s+"
-        r"(?:of\s+)?(?:last\s+year|a\s+year\s+(?:earlier|ago))",
+        rf"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:{ORDINAL}[\s-]+)?(?:quarter|period))?|year[-\s]end|year(?:'s|’s)\s+end",
     ),
     ("season_year", rf"{MOD}(?:the\s+)?{SEASON}\s+(?:of\s+)?{YEAR}"),
     (
@@ -111,7 +115,7 @@ _ALTERNATIVES = [
         r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|quarters|years|decades)",
     ),
-    ("year_ref", r"the\s+(?:full\s+|current\s+|latest\s+)?(?:fiscal\s+)?year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
+    ("year_ref", r"the\s+(?:(?:full\s+|current\s+)?(?:fiscal\s+)?|latest\s+fiscal\s+)year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
     (
         "holiday",
         rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?|(?-i:Election\s+Day))"

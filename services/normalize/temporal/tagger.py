@@ -28,6 +28,7 @@ RESOLVERS: dict[str, Resolver] = {
     "month_rel": relative.month_of_relative_year,
     "half": explicit.half,
     "quarter": explicit.quarter,
+    "year_back": anchoring.year_back,
     "quarter_rel": anchoring.quarter_relative,
     "decade": explicit.decade,
     "year_word": anchoring.year_word,
@@ -49,7 +50,7 @@ RESOLVERS: dict[str, Resolver] = {
 }
 
 
-DERIVED_KINDS = frozenset({"shift", "ago", "year_word", "in_count"})
+DERIVED_KINDS = frozenset({"shift", "ago", "year_word", "year_back", "in_count"})
 
 
 def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
@@ -59,28 +60,44 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
     """
     reference_date = dateline_day(text, reference_date) or reference_date
     scene = Scene(text=text, reference=reference_date, sentences=sentence_index(text), found=[])
+    taken = 0  # end of the last mention: a scan match inside it ("2023" of "May 16 and 18, 2023") is part of it
     for match in scan(text):
         kind = match.lastgroup
         start, end = match.span()
+        if start < taken:
+            continue
         surface = match.group()
         resolution = RESOLVERS[kind](surface, start, end, scene)
         if resolution is None:
             continue
-        if kind in DERIVED_KINDS or resolution.derived:
-            scene.derived.add(start)
-        scene.found.append(
-            DateMention(
-                surface=surface,
-                start=start,
-                end=end,
-                value=resolution.value,
-                precision=resolution.precision,
-                explicit=resolution.explicit,
-                range_start=resolution.range_start,
-                range_end=resolution.range_end,
-            )
+        mention = DateMention(
+            surface=surface,
+            start=start,
+            end=end,
+            value=resolution.value,
+            precision=resolution.precision,
+            explicit=resolution.explicit,
+            range_start=resolution.range_start,
+            range_end=resolution.range_end,
         )
-    return explicit.conjoined_days(anchoring.counted_from_next(scene.found, text), text)
+        # "April 24 and 25": the second day, read off the first as it was named (before any shift counts from it).
+        pair = explicit.conjoined_day(mention, text)
+        if pair is not None:
+            mention, second = pair
+        previous = scene.found[-1] if scene.found else None
+        counted = anchoring.counted_from(previous, mention, text) if previous is not None else None
+        if counted is not None:
+            # One mention counted from a stated day: later ones may count from it in turn.
+            scene.found[-1] = counted
+            scene.derived.discard(counted.start)
+        else:
+            if kind in DERIVED_KINDS or resolution.derived:
+                scene.derived.add(start)
+            scene.found.append(mention)
+        if pair is not None:
+            scene.found.append(second)
+        taken = scene.found[-1].end
+    return scene.found
 
 
 def kind_of(text: str, start: int) -> str | None:

@@ -12,7 +12,7 @@ _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"
     "flew|grew|hung|laid|paid|rang|sat|stood|stole|swore|taught|threw|understood|woke|wore|withdrew|overtook|sank|"
-    "slid|spent|stuck|swept|tore|undertook|upheld|wound|set|last|ago|earlier|previously|already|yesterday"
+    "slid|spent|stuck|swept|tore|undertook|upheld|wound|last|ago|earlier|previously|already|yesterday"
 )
 # -ed words that are not past events ("need", "based", "united"), or that already count as future cues.
 _NOT_PAST = {"need", "needed", "speed", "seed", "feed", "bed", "red", "shed", "proceed", "exceed", "succeed", "based",
@@ -42,11 +42,20 @@ def _by_first_letter(alternation: str) -> str:
 # One leading word boundary for all kinds: most positions are mid-word, and fail on it once rather than once per kind.
 _CUE = re.compile(
     rf"\b(?:(?P<future>{_by_first_letter(_FUTURE)})\b|to\s+(?P<infinitive>[a-z]+)\b"
-    rf"|(?P<past>{_by_first_letter(_PAST_IRREGULAR)})\b|(?P<weak>[a-z]{{3,}}ed)\b)",
+    rf"|(?P<past>{_by_first_letter(_PAST_IRREGULAR)})\b|(?P<set>set)\b|(?P<weak>[a-z]{{3,}}ed)\b)",
     re.IGNORECASE,
 )
 _WINDOW = 90
+# How far before the clause window a sentence is read for a cue when none is near.
+_HEAD_WINDOW = 300
 # A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
+# "set" is past right after its subject ("Albright set aside her plans"), where the present would be "sets"; after
+# "will", "has" or "a fourth" it dates nothing.
+_SUBJECT_BEFORE = re.compile(
+    r"(?:\b(?!(?:the|a|an|this|that|these|those|its|their|his|her|our|each|every|no|one)\s)(?-i:[A-Z])[\w.'’-]*"
+    r"|\b(?:he|she|they|we|it|who))\s+$",
+    re.IGNORECASE,
+)
 _AUXILIARY = re.compile(r"\b(?:be|been|being|is|are)\s+$", re.IGNORECASE)
 # An -ed word right after a determiner, or a determiner and an adverb, is an adjective ("a still unspecified date",
 # "its planned merger", "the hastily planned trip"): it dates nothing, past or future.
@@ -114,7 +123,11 @@ def _clause(text: str, sentences: SentenceIndex, start: int, end: int) -> tuple[
 def _sentence_head(text: str, sentences: SentenceIndex, start: int, window: int) -> str:
     """The sentence before the clause window that ends at `start`, up to its last clause break."""
     sentence_start = sentences.bounds(start)[0]
-    head = text[sentence_start : _word_end(text, start - window, start)] if start - window > sentence_start else ""
+    if start - window <= sentence_start:
+        return ""
+    # Bounded, as every window here is: an unpunctuated 100 KB text must not cost a scan from its start per mention.
+    head_start = _word_start(text, max(sentence_start, start - window - _HEAD_WINDOW), sentence_start)
+    head = text[head_start : _word_end(text, start - window, start)]
     # A verb of report dates its own clause, not the reported one ("Saudi Arabia told oil companies of a cutback in
     # September"): only what follows the last one counts.
     cuts = list(CLAUSE_BREAK.finditer(head)) + list(_REPORT.finditer(head))
@@ -152,6 +165,9 @@ def _cues(fragment: str, enough: int | None = None) -> list[tuple[str, str]]:
                 cue = ("future", "weak")
         elif match.group("past"):
             if not _AUXILIARY.search(fragment, lead, match.start()):
+                cue = ("past", "strong")
+        elif match.group("set"):
+            if _SUBJECT_BEFORE.search(fragment, lead, match.start()):
                 cue = ("past", "strong")
         elif (
             match.group("weak").lower() not in _NOT_PAST

@@ -16,7 +16,6 @@ from services.normalize.temporal.patterns import COUNT_UNIT_IN, MONTH_IN, SEASON
 from services.normalize.temporal.resolution import Resolution, Scene, anchor_date, value_at
 
 # Words that let a bare "May" be the month rather than the verb or a surname.
-_AHEAD_OF = re.compile(r"\b(?:ahead\s+of|run-up\s+to|in\s+preparation\s+for)\s+$", re.IGNORECASE)
 _MONTH_CUES = {"in", "since", "until", "till", "by", "of", "during", "through", "from", "to", "before", "after",
                "early", "late", "mid", "between", "and", "or", "last", "next", "this", "since", "for"}
 _SEASON_CUES = {"in", "since", "until", "till", "by", "during", "through", "over", "before", "after", "early", "late",
@@ -43,10 +42,7 @@ def weekday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
     # "Friday's vote" names something that has happened, whatever the verb of the clause around it
     # ("relatives will look for ways around Wednesday's ruling").
     possessive = scene.text[end : end + 2] in ("'s", "’s")
-    if possessive and _AHEAD_OF.search(scene.text, max(0, start - 20), start):
-        tense = "future"  # "ahead of Sunday's vote", "in the run-up to Friday's summit": still to come
-    else:
-        tense = "past" if possessive else scene.tense(start, end)
+    tense = "past" if possessive else scene.tense(start, end)
     day = resolve_weekday(wanted, scene.reference, tense)
     return Resolution(day.isoformat(), "day", False)
 

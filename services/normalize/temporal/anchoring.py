@@ -72,11 +72,11 @@ def day_of(surface: str, start: int, end: int, scene: Scene) -> Resolution | Non
 
 def _latest_quarter(scene: Scene, reference: date) -> DateMention | None:
     """The last quarter the text named within the past year; an older one is a comparison, not the topic."""
-    for mention in reversed(scene.found):
-        if mention.precision == "quarter" and mention.value and "-Q" in mention.value and mention.start not in scene.derived:
-            named = anchor_date(mention)
-            return mention if named and -366 <= (named - reference).days <= 0 else None
-    return None
+    mention = scene.last_quarter
+    if mention is None:
+        return None
+    named = anchor_date(mention)
+    return mention if named and -366 <= (named - reference).days <= 0 else None
 
 
 def _previous_quarter(reference: date) -> date:
@@ -138,19 +138,20 @@ def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
 
 
 def year_back(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    """'last year's quarter', 'the same period a year earlier': what the story reports on, a year back.
+    """'last year's quarter', 'the same period a year earlier': the period the story reports on, a year back.
 
-    A quarter, or a period after a quarter was named, is the quarter under report (as 'the year-ago quarter');
-    otherwise a period is the last month or year named shortly before ('Exports in April rose from the same period
-    last year' is April a year back), else the year before the bulletin's.
+    That is the quarter named shortly before, a year back ("sales in the fourth quarter of 2021 fell from the same
+    period a year earlier" is 2020-Q4); a quarter with none named is the last one ended, a year back; a period with
+    none named is the year before the bulletin's.
     """
+    quarter = "quarter" in surface.lower()
     if scene.reference is None:
-        return Resolution(None, "year", False)
-    if "quarter" in surface.lower() or _compared_quarter(scene, start) is not None:
+        return Resolution(None, "quarter" if quarter else "year", False)
+    compared = _compared_quarter(scene, start)
+    if compared is not None:
+        return _shifted(compared, anchor_date(compared), "year", -1)
+    if quarter:
         return quarter_relative("the year-ago quarter", start, end, scene)
-    anchor = scene.anchor_before(start, same_sentence=False, window=QUARTER_REACH)
-    if anchor is not None and anchor.precision in ("month", "year"):
-        return _shifted(anchor, anchor_date(anchor), "year", -1)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
 

@@ -17,7 +17,16 @@ from services.normalize.temporal.arithmetic import (
     week_value,
 )
 from services.normalize.temporal.lexicon import DECADE_WORDS, MONTHS, ORDINALS, SEASONS, spoken_year
-from services.normalize.temporal.patterns import DAY_IN, MONTH_IN, ORDINAL_IN, SEASON_IN, YEAR_IN
+from services.normalize.temporal.patterns import (
+    DAY_IN,
+    MONTH_IN,
+    MONTH_WITH_DAY,
+    ORDINAL_IN,
+    SCANNER,
+    SEASON_IN,
+    WEEKDAY,
+    YEAR_IN,
+)
 from services.normalize.temporal.resolution import Resolution, Scene
 
 # Within this many days of the bulletin date a day-month without a year is simply the nearest one.
@@ -208,6 +217,8 @@ _CONJOINED_DAY = re.compile(
     r"(?=\s*(?:[,;)!?]|[.:](?!\d)|$)|\s+(?:in|on|at|with|when|as|and|or|before|after|to|the|for|from|respectively)\b)"
 )
 _ENDS_WITH_DAY = re.compile(r"\d(?:st|nd|rd|th)?$")
+# "fell to 9 on May 1 and 14 on May 2": a number dated by what follows it is a count.
+_COUNT_BEFORE_DATE = re.compile(rf"\s+(?:on|in)\s+(?:{MONTH_WITH_DAY}|{WEEKDAY})\b", re.IGNORECASE)
 
 
 def conjoined_day(mention: DateMention, text: str) -> tuple[DateMention, DateMention] | None:
@@ -216,7 +227,8 @@ def conjoined_day(mention: DateMention, text: str) -> tuple[DateMention, DateMen
     if mention.precision != "day" or not mention.value or not _ENDS_WITH_DAY.search(mention.surface):
         return None
     match = _CONJOINED_DAY.match(text, mention.end)
-    if match is None:
+    # "June 3 and 10 to 12 July", "May 31 and 1 June": the number opens an expression of its own.
+    if match is None or SCANNER.match(text, match.start(1)) or _COUNT_BEFORE_DATE.match(text, match.end()):
         return None
     first = date.fromisoformat(mention.value)
     year = int(match.group(2)) if match.group(2) else first.year

@@ -42,6 +42,8 @@ class Scene:
     found: list[DateMention]
     # Offsets of mentions counted from another date; they are never anchors themselves, so shifts do not chain.
     derived: set[int] = field(default_factory=set)
+    # The last quarter named that is not counted from another date: what "the quarter" of a results story means.
+    last_quarter: DateMention | None = None
 
     def tense(self, start: int, end: int) -> str | None:
         return tense_around(self.text, self.sentences, start, end)

@@ -61,6 +61,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
     reference_date = dateline_day(text, reference_date) or reference_date
     scene = Scene(text=text, reference=reference_date, sentences=sentence_index(text), found=[])
     taken = 0  # end of the last mention: a scan match inside it ("2023" of "May 16 and 18, 2023") is part of it
+    shift_before = False  # the last mention is a shift ("the day before") that a day named next may count from
     for match in scan(text):
         kind = match.lastgroup
         start, end = match.span()
@@ -80,22 +81,28 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
             range_start=resolution.range_start,
             range_end=resolution.range_end,
         )
-        # "April 24 and 25": the second day, read off the first as it was named (before any shift counts from it).
-        pair = explicit.conjoined_day(mention, text)
-        if pair is not None:
-            mention, second = pair
-        previous = scene.found[-1] if scene.found else None
-        counted = anchoring.counted_from(previous, mention, text) if previous is not None else None
+        derived = kind in DERIVED_KINDS or resolution.derived
+        # "April 24 and 25 (and 26)": the next days, read off the first as it was named, before a shift counts from it.
+        seconds = []
+        while (pair := explicit.conjoined_day(seconds[-1] if seconds else mention, text)) is not None:
+            if seconds:
+                seconds[-1] = pair[0]
+            else:
+                mention = pair[0]
+            seconds.append(pair[1])
+        counted = anchoring.counted_from(scene.found[-1], mention, text) if shift_before and not derived else None
         if counted is not None:
             # One mention counted from a stated day: later ones may count from it in turn.
             scene.found[-1] = counted
             scene.derived.discard(counted.start)
         else:
-            if kind in DERIVED_KINDS or resolution.derived:
+            if derived:
                 scene.derived.add(start)
             scene.found.append(mention)
-        if pair is not None:
-            scene.found.append(second)
+            if mention.precision == "quarter" and "-Q" in (mention.value or "") and not derived:
+                scene.last_quarter = mention  # a calendar quarter ("2022-Q3"), not a season ("2022-SP")
+        scene.found += seconds
+        shift_before = counted is None and not seconds and kind == "shift"
         taken = scene.found[-1].end
     return scene.found
 

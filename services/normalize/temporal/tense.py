@@ -52,7 +52,8 @@ _HEAD_WINDOW = 300
 # "set" is past right after its subject ("Albright set aside her plans"), where the present would be "sets"; after
 # "will", "has" or "a fourth" it dates nothing.
 _SUBJECT_BEFORE = re.compile(
-    r"(?:\b(?!(?:the|a|an|this|that|these|those|its|their|his|her|our|each|every|no|one)\s)(?-i:[A-Z])[\w.'’-]*"
+    r"(?:\b(?!(?:the|a|an|this|that|these|those|its|their|his|her|our|each|every|no|one|another|other|new|whole|full"
+    r"|final|next|last|same|first|second|third|fourth|fifth|sixth)\s)(?-i:[A-Z])[\w.'’-]*"
     r"|\b(?:he|she|they|we|it|who))\s+$",
     re.IGNORECASE,
 )

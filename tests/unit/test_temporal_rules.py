@@ -148,8 +148,8 @@ CASES = [
      date(2022, 2, 11), "In a joint statement, it said two new trains would leave Lviv on Monday and Tuesday nights "
      "from March 30, with the third departing each Thursday from August 6.", "August 6", "2022-08-06"),
     ("but not past a verb of report, which dates its own clause",
-     date(2022, 8, 18), "Reports from the foreign ministry said Moscow told Italian, German, Austrian and Hungarian gas "
-     "companies of a 15-20 percent cutback in their supply in September.", "September", "2022-09"),
+     date(2022, 8, 18), "Reports from the foreign ministry said Moscow told Italian, German, Austrian and Hungarian "
+     "gas companies of a 15-20 percent cutback in their supply in September.", "September", "2022-09"),
     ("'the day before' a named day counts from that day",
      THURSDAY, "The day before last Monday's hearing, the envoy met both sides.", "The day before last Monday",
      "2022-03-27"),
@@ -165,15 +165,16 @@ CASES = [
      THURSDAY, "Heavy fighting took place near Izium on March 11 and 12, with shelling.", "12", "2022-03-12"),
     ("the year after the second day is the first day's too",
      THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials said.", "May 16", "2021-05-16"),
-    ("and the second day's, which takes the year in", THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials "
-     "said.", "18, 2021", "2021-05-18"),
+    ("and the second day's, which takes the year in",
+     THURSDAY, "Forces claimed gains on May 16 and 18, 2021, officials said.", "18, 2021", "2021-05-18"),
     ("the second day is read off the day named, not off a shift counted from it",
      THURSDAY, "The convoy moved a week after May 28 and 29, officials said.", "29", "2022-05-29"),
     ("a mention counted from a named day is an anchor in turn",
      THURSDAY, "Two days after March 1, the convoy stopped. Later that day, shelling resumed.", "Later that day",
      "2022-03-03"),
     ("so is a second day after 'and'",
-     THURSDAY, "Fighting raged on March 24 and 25. The next morning, troops withdrew.", "The next morning", "2022-03-26"),
+     THURSDAY, "Fighting raged on March 24 and 25. The next morning, troops withdrew.", "The next morning",
+     "2022-03-26"),
     ("'the same period last year' with no quarter named is the year before",
      date(2022, 5, 12), "Exports in April rose 5% from the same period last year.", "the same period last year",
      "2021"),

@@ -180,7 +180,7 @@ def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolu
 
 def counted_from(counting: DateMention, named: DateMention, text: str) -> DateMention | None:
     """'the day before last Tuesday', 'two days after March 1': a shift followed right away by a named day is one
-    mention, that day moved by the count. None unless `named` has a day and follows `counting` with only a space between.
+    mention, that day moved by the count. None unless `named` has a day and only spaces lie between the two.
 
     The shift was resolved before the day after it was read, so it leaned on an earlier date or the bulletin date; a
     stated day is what the words count from.
@@ -194,5 +194,5 @@ def counted_from(counting: DateMention, named: DateMention, text: str) -> DateMe
     if count is None:
         return None
     day = shift(base, unit, count if word == "after" else -count)
-    return DateMention(surface=text[counting.start : named.end], start=counting.start, end=named.end, value=day.isoformat(),
-                       precision="day", explicit=named.explicit)
+    return DateMention(surface=text[counting.start : named.end], start=counting.start, end=named.end,
+                       value=day.isoformat(), precision="day", explicit=named.explicit)

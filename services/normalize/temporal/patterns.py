@@ -115,7 +115,11 @@ _ALTERNATIVES = [
         r"|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|(?<=\bin )future"
         r"|(?:the\s+)?(?:coming|next\s+few|upcoming)\s+(?:days|weeks|months|quarters|years|decades)",
     ),
-    ("year_ref", r"the\s+(?:(?:full\s+|current\s+)?(?:fiscal\s+)?|latest\s+fiscal\s+)year(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))"),
+    (
+        "year_ref",
+        r"the\s+(?:(?:full\s+|current\s+)?(?:fiscal\s+)?|latest\s+fiscal\s+)year"
+        r"(?![\s-]+(?:earlier|ago|before|after|later|\d|seventeen|eighteen|nineteen|two\s+thousand))",
+    ),
     (
         "holiday",
         rf"(?:christmas(?:\s+(?:day|eve))?|new\s+year(?:'s|’s)\s+(?:day|eve)|thanksgiving(?:\s+day)?|(?-i:Election\s+Day))"

@@ -7,7 +7,10 @@ import re
 from services.normalize.temporal.sentences import CLAUSE_BREAK, SentenceIndex
 
 # "next to" is a place ("the blasts next to the embassies"), not a time ahead.
-_FUTURE = r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|set\s+for|expected|scheduled|plans?|planning|planned|next(?!\s+to\b)|upcoming|coming"
+_FUTURE = (
+    r"will|would|shall|may|might|until|soon|effective|won't|wo\s+n't|'ll|’ll|going\s+to|due\s+to|set\s+to|set\s+for|"
+    r"expected|scheduled|plans?|planning|planned|next(?!\s+to\b)|upcoming|coming"
+)
 _PAST_IRREGULAR = (
     "said|says|told|was|were|had|did|met|came|went|took|gave|made|held|began|fell|rose|left|sent|won|lost|hit|struck|"
     "shot|fought|saw|found|knew|spoke|wrote|ran|led|fled|brought|bought|sold|thought|felt|kept|became|broke|chose|drove|"

@@ -51,7 +51,6 @@ _CUE = re.compile(
 _WINDOW = 90
 # How far before the clause window a sentence is read for a cue when none is near.
 _HEAD_WINDOW = 300
-# A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
 # "set" is past right after its subject ("Albright set aside her plans"), where the present would be "sets"; after
 # "will", "has" or "a fourth" it dates nothing.
 _SUBJECT_BEFORE = re.compile(
@@ -60,6 +59,7 @@ _SUBJECT_BEFORE = re.compile(
     r"|\b(?:he|she|they|we|it|who))\s+$",
     re.IGNORECASE,
 )
+# A participle right after a form of "be" ("will be released") takes its tense from the auxiliary.
 _AUXILIARY = re.compile(r"\b(?:be|been|being|is|are)\s+$", re.IGNORECASE)
 # An -ed word right after a determiner, or a determiner and an adverb, is an adjective ("a still unspecified date",
 # "its planned merger", "the hastily planned trip"): it dates nothing, past or future.

@@ -79,6 +79,12 @@ def _latest_quarter(scene: Scene, reference: date) -> DateMention | None:
     return mention if named and -366 <= (named - reference).days <= 0 else None
 
 
+def _reported_quarter(scene: Scene) -> date:
+    """First day of the quarter a results story reports on: the one it named lately, else the last one ended."""
+    latest = _latest_quarter(scene, scene.reference)
+    return anchor_date(latest) if latest else _previous_quarter(scene.reference)
+
+
 def _previous_quarter(reference: date) -> date:
     return shift(date(reference.year, 3 * quarter_of(reference) - 2, 1), "quarter", -1)
 
@@ -151,7 +157,7 @@ def year_back(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
     if compared is not None:
         return _shifted(compared, anchor_date(compared), "year", -1)
     if quarter:
-        return quarter_relative("the year-ago quarter", start, end, scene)
+        return Resolution(value_at(shift(_reported_quarter(scene), "year", -1), "quarter"), "quarter", False)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
 
@@ -171,8 +177,7 @@ def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolu
     elif lowered.startswith("last") or "previous" in lowered or "past" in lowered or "latest" in lowered:
         day = _previous_quarter(scene.reference)
     else:
-        latest = _latest_quarter(scene, scene.reference)
-        day = anchor_date(latest) if latest else _previous_quarter(scene.reference)
+        day = _reported_quarter(scene)
     if "year-earlier" in lowered or "year-ago" in lowered:
         day = shift(day, "year", -1)
     return Resolution(value_at(day, "quarter"), "quarter", False)

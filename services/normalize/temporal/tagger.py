@@ -83,13 +83,10 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
         )
         derived = kind in DERIVED_KINDS or resolution.derived
         # "April 24 and 25 (and 26)": the next days, read off the first as it was named, before a shift counts from it.
-        seconds = []
-        while (pair := explicit.conjoined_day(seconds[-1] if seconds else mention, text)) is not None:
-            if seconds:
-                seconds[-1] = pair[0]
-            else:
-                mention = pair[0]
-            seconds.append(pair[1])
+        days = [mention]
+        while (pair := explicit.conjoined_day(days[-1], text)) is not None:
+            days[-1:] = pair
+        mention, seconds = days[0], days[1:]
         counted = anchoring.counted_from(scene.found[-1], mention, text) if shift_before and not derived else None
         if counted is not None:
             # One mention counted from a stated day: later ones may count from it in turn.

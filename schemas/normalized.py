@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 from schemas.envelope import Envelope
 
 Precision = Literal["day", "week", "month", "quarter", "year", "decade", "range", "ref", "reported"]
+PlaceRole = Literal["location", "metonym"]
+ActorType = Literal["person", "organisation", "group"]
+ActorMatch = Literal["exact", "alias", "fuzzy", "surname", "pattern", "metonym"]
 
 
 class Mention(BaseModel):
@@ -35,7 +38,7 @@ class PlaceMention(Mention):
     admin1: str | None = Field(default=None, description="First-level administrative region.")
     lat: float | None = None
     lon: float | None = None
-    role: Literal["location", "metonym"] = Field(
+    role: PlaceRole = Field(
         default="location", description="location: something happened there; metonym: stands for a government."
     )
 
@@ -43,11 +46,11 @@ class PlaceMention(Mention):
 class ActorMention(Mention):
     actor_id: str | None = Field(description="Stable id in the actor dictionary, null for an unknown actor.")
     name: str = Field(description="Canonical name.")
-    type: Literal["person", "organisation", "group"]
+    type: ActorType
     sector: str | None = Field(default=None, description="GOV, MIL, COP, REB, PTY, LEG, JUD, IGO, NGO, MED, BUS, CVL, PRO.")
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2, or null.")
     role: str | None = Field(default=None, description="Role or title as stated or known, e.g. foreign minister.")
-    match: Literal["exact", "alias", "fuzzy", "surname", "pattern", "metonym"] | None = Field(
+    match: ActorMatch | None = Field(
         default=None, description="How the mention was recognised."
     )
 

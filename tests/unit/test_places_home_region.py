@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.normalize.places import BulletinContext, Gazetteer, find_places
 from services.normalize.places.model import Place
@@ -37,13 +39,24 @@ TX, AL, OH = ("US", "Texas"), ("US", "Alabama"), ("US", "Ohio")
     ],
 )
 def test_home_region_is_the_region_holding_most_of_the_places(regions, home):
-    assert Scene(Counter(), Counter(regions)).home_region() == home
+    assert Scene({}, regions).home_region() == home
 
 
 def test_a_scene_without_a_name_drops_only_that_names_counts():
-    everyone = Scene(Counter({"US": 3, "CA": 1}), Counter({TX: 2}))
-    own = Scene(Counter({"US": 1, "CA": 1}), Counter({TX: 1}))
-    assert everyone.without(own) == Scene(Counter({"US": 2}), Counter({TX: 1}))
+    everyone = Scene({"US": 3, "CA": 1}, {TX: 2})
+    own = Scene({"US": 1, "CA": 1}, {TX: 1})
+    assert everyone.without(own) == Scene({"US": 2}, {TX: 1})
+
+
+counts = st.dictionaries(st.sampled_from("ABCDEF"), st.integers(1, 4), max_size=6)
+
+
+@given(counts, counts)
+def test_scenes_add_and_take_away_counts_as_counters_do_in_the_same_order(ours, theirs):
+    # The order matters: the first named of equally named regions is the home region.
+    merged, without = Scene(ours, {}).merged(Scene(theirs, {})), Scene(ours, {}).without(Scene(theirs, {}))
+    assert list(merged.countries.items()) == list((Counter(ours) + Counter(theirs)).items())
+    assert list(without.countries.items()) == list((Counter(ours) - Counter(theirs)).items())
 
 
 # Written for these tests: one town name in two states, the bigger namesake in Alabama.
@@ -60,7 +73,7 @@ HUNTSVILLE_TX = Place(2, "Huntsville", "city", "US", "Texas", 30.72, -95.55, 41_
     ],
 )
 def test_the_home_region_outweighs_a_bigger_namesake_elsewhere(regions, admin1):
-    scene = Scene(Counter({"US": 4}), Counter(regions))
+    scene = Scene({"US": 4}, regions)
     span = Span(first=0, last=0, start=0, end=10, key="huntsville")
     ranked = _ranked([(HUNTSVILLE_AL, False), (HUNTSVILLE_TX, False)], span, scene, None)
     assert ranked[0][0].admin1 == admin1

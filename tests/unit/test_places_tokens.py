@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -70,11 +69,11 @@ def test_splitting_at_spaces_first_finds_the_words_the_regex_finds_over_the_whol
 
 
 def test_adding_or_removing_an_empty_scene_changes_nothing():
-    scene = Scene(Counter({"UA": 2}), Counter({("UA", "Kyiv"): 1}))
+    scene = Scene({"UA": 2}, {("UA", "Kyiv"): 1})
     assert scene.merged(Scene()) == scene
     assert scene.without(Scene()) == scene
-    assert scene.merged(Scene(Counter({"UA": 1}))).countries == Counter({"UA": 3})
-    assert scene.without(Scene(Counter({"UA": 2}))).countries == Counter()
+    assert scene.merged(Scene({"UA": 1})).countries == {"UA": 3}
+    assert scene.without(Scene({"UA": 2})).countries == {}
 
 
 def _town(geonames_id: int, admin1: str, lat: float, lon: float, population: int) -> Place:

@@ -77,7 +77,7 @@ def match_collectives(scan: Scan) -> None:
         ref = None if backer else scan.country_ref(i)
         if not (backer or ref):
             continue
-        k = i + (1 if backer else ref[0])
+        k = i + (1 if ref is None else ref[0])  # no ref: a one-token backer
         k += k < len(tokens) and tokens[k].key == "'s" and not backer
         while k < len(tokens) and tokens[k].key in COLLECTIVE_MODIFIERS and not _noun_at(scan, k):
             k += 1
@@ -88,7 +88,7 @@ def match_collectives(scan: Scan) -> None:
         if _describes_next(scan, end):
             resume = end
             continue
-        if backer:
+        if ref is None:
             code, country = f"{backer}-backed", None
         else:
             code = country = ref[1]

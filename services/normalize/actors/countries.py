@@ -80,7 +80,9 @@ class CountryTable:
         if code in self.countries:
             return self.countries[code].name
         official = pycountry.countries.get(alpha_2=code)
-        return getattr(official, "common_name", None) or getattr(official, "name", code)
+        if official is None:
+            return code
+        return getattr(official, "common_name", None) or official.name
 
     def match_at(
         self, tokens: list[Token], i: int, kinds: tuple[str, ...] = ("name", "demonym")

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +20,7 @@ from services.normalize.actors.variants import (
     punctuation_aliases,
 )
 
-HERE = Path(__file__).parent
+HERE = Path(str(resources.files("services.normalize.actors")))  # no __file__ in a compiled module
 SECTORS = ("GOV", "MIL", "COP", "REB", "PTY", "LEG", "JUD", "IGO", "NGO", "MED", "BUS", "CVL", "PRO")
 ActorType = Literal["person", "organisation", "group"]
 
@@ -159,8 +160,10 @@ class ActorDictionary:
             country = self.countries.countries[entry.country]
             texts += [(v, False) for v in institution_aliases(entry.institution, country)]
         texts += [(p, False) for t, _ in list(texts) for p in punctuation_aliases(t)]
-        seen: set[str] = set()
-        return [(t, c) for t, c in texts if not (t in seen or seen.add(t))]
+        first: dict[str, bool] = {}
+        for text, canonical in texts:
+            first.setdefault(text, canonical)
+        return list(first.items())
 
     def _add(self, alias: Alias) -> None:
         existing = self.by_keys.get(alias.keys)

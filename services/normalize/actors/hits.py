@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
 
-from schemas import ActorMention, PlaceMention
+from schemas.normalized import ActorMatch, ActorMention, ActorType, PlaceMention
 from services.normalize.actors.dictionary import ActorDictionary, ActorEntry
 from services.normalize.actors.tokens import Token, keys_of, tokenize_with_offsets
 
@@ -19,11 +19,11 @@ class Hit:
     end: int  # token index after the last token
     actor_id: str
     name: str
-    type: str
+    type: ActorType
     sector: str | None
     country: str | None
     role: str | None
-    match: str
+    match: ActorMatch
     surname: tuple[str, ...] | None = None  # token keys a later surname-only reference would use
 
 
@@ -66,7 +66,7 @@ class Scan:
             self.owner[i] = hit
         return hit
 
-    def add_entry(self, entry: ActorEntry, start: int, end: int, match: str, role: str | None = None) -> Hit:
+    def add_entry(self, entry: ActorEntry, start: int, end: int, match: ActorMatch, role: str | None = None) -> Hit:
         surname = keys_of(entry.surname) if entry.type == "person" and entry.surname else None
         return self.add(
             Hit(start, end, entry.id, entry.name, entry.type, entry.sector, entry.country,

@@ -34,6 +34,7 @@ def match_speaking_capitals(scan: Scan) -> None:
     resume = 0
     for i in scan.where(scan.refs):
         ref = scan.refs[i]
+        assert ref is not None  # where() yields only the tokens with a reference
         if ref[2] == "demonym" or i < resume or not scan.free(i, i + ref[0]):
             continue
         n, code = ref[0], ref[1]

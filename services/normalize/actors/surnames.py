@@ -8,21 +8,21 @@ from services.normalize.actors.hits import Hit, Scan
 def match_surnames(scan: Scan) -> None:
     # Only people named in more words than their surname can be referred back to.
     people = sorted(
-        (h for h in scan.hits if h.type == "person" and h.surname and h.end - h.start > len(h.surname)),
-        key=lambda h: h.start,
+        ((h.surname, h) for h in scan.hits if h.type == "person" and h.surname and h.end - h.start > len(h.surname)),
+        key=lambda pair: pair[1].start,
     )
     if not people:
         return
-    first_keys = {hit.surname[0] for hit in people}
+    first_keys = {surname[0] for surname, _ in people}
     tokens, keys = scan.tokens, scan.keys
     for i in scan.where(map(first_keys.__contains__, keys)):
         if scan.owner[i] is not None or not tokens[i].is_capitalised:
             continue
         # The earliest person named before i for each surname, in the order they were first named.
         named: dict[tuple[str, ...], Hit] = {}
-        for hit in people:
+        for surname, hit in people:
             if hit.start < i:
-                named.setdefault(hit.surname, hit)
+                named.setdefault(surname, hit)
         for surname, hit in named.items():
             end = i + len(surname)
             if tuple(keys[i:end]) == surname and scan.free(i, end):

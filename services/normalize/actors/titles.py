@@ -205,9 +205,9 @@ def _apply(scan: Scan, title: Title, name_start: int, name_end: int) -> None:
         owner.country = owner.country or country
     elif 2 <= name_end - name_start <= MAX_NAME_WORDS:
         _person(scan, name_start, name_end, title, country)
-    elif country or title.org is not None:
-        ident = country or title.org.actor_id
-        if scan.free(title.start, title.head_end):
+    else:
+        ident = country or (title.org.actor_id if title.org is not None else None)
+        if ident is not None and scan.free(title.start, title.head_end):
             scan.add(Hit(title.start, title.head_end, f"official:{ident}:{slug(title.role)}", title.role, "person",
                          _sector(title), country, title.role, "pattern"))
 
@@ -243,8 +243,10 @@ def _match_appositions(scan: Scan) -> dict[int, int]:
     tokens, consumed = scan.tokens, {}
     for end in (c for c, key in enumerate(scan.keys) if key == "," and 0 < c < len(tokens) - 1):
         owner = scan.owner[end - 1]
-        known = owner is not None and owner.type == "person" and owner.end == end
-        i = owner.start if known else end
+        if owner is not None and owner.type == "person" and owner.end == end:
+            known, i = True, owner.start
+        else:
+            known, i = False, end
         while not known and i > 0 and scan.owner[i - 1] is None and tokens[i - 1].text[:1].isupper():
             i -= 1
         while not known and i < end and name_run(scan, i) != end:

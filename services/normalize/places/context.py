@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -10,7 +9,7 @@ from typing import NamedTuple
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.model import Place
 from services.normalize.places.recognize import Span
-from services.normalize.places.resolve import Scene, is_unambiguous, locate, recognise, scene_of
+from services.normalize.places.resolve import Region, Scene, is_unambiguous, locate, recognise, scene_of
 
 
 class Reading(NamedTuple):
@@ -23,7 +22,7 @@ class Reading(NamedTuple):
 @dataclass(frozen=True)
 class BulletinContext:
     country_codes: frozenset[str] = field(default_factory=frozenset)
-    regions: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    regions: frozenset[Region] = field(default_factory=frozenset)
     # Each text the context was built from, already read: recognition was half the cost of places, and the items
     # the context is built from are the very items analysed next.
     readings: Mapping[str, Reading] = field(default_factory=dict, compare=False, repr=False)
@@ -40,7 +39,7 @@ class BulletinContext:
     def scene(self) -> Scene:
         # Sorted: a set's order changes with the process's string hashing, and the scene's order breaks ties
         # (the home region), so an unsorted scene made the same item come out differently from run to run.
-        return Scene(Counter(sorted(self.country_codes)), Counter(sorted(self.regions)))
+        return Scene(dict.fromkeys(sorted(self.country_codes), 1), dict.fromkeys(sorted(self.regions), 1))
 
     def locate(self, text: str, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
         """The text's places in this bulletin's scene, reusing what building the context already read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from schemas import PlaceMention
+from schemas.normalized import PlaceRole
 from services.normalize.places.lexicon import PLACE_CUES, STATEMENT_FILLERS, STATEMENT_VERBS
 from services.normalize.places.model import SPECIFICITY, Place
 from services.normalize.places.names import fold
@@ -16,16 +17,16 @@ _DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "is", "ch", "ic")
 _DAY_FILLER = re.compile(r"\s*(?:on|late|early|last)\s+\w+day\b|\s*,[^,]{1,40},", re.IGNORECASE)
 
 
-def role_of(text: str, end: int, place: Place) -> str:
+def role_of(text: str, end: int, place: Place) -> PlaceRole:
     """'metonym' for a country or capital followed by a verb of speech or decision ('Moscow said'), else 'location'."""
     if place.feature != "country" and not place.capital:
         return "location"
     rest = text[end : end + 80]
     if rest.startswith(("'s", "’s")):
-        rest = rest[2:]
-        return "metonym" if _FIRST_WORD.match(rest) and _FIRST_WORD.match(rest).group(1).lower() in STATE_BODIES \
-            else "location"
-    if _FIRST_WORD.match(rest) and _FIRST_WORD.match(rest).group(1).lower() in STATE_BODIES:
+        first = _FIRST_WORD.match(rest[2:])
+        return "metonym" if first and first.group(1).lower() in STATE_BODIES else "location"
+    first = _FIRST_WORD.match(rest)
+    if first and first.group(1).lower() in STATE_BODIES:
         return "metonym"  # "Kiev forces", "Moscow's military": the state acting
     filler = _DAY_FILLER.match(rest)
     if filler:
@@ -52,7 +53,7 @@ def is_demonym(place: PlaceMention) -> bool:
     return names_a_people(place.surface, place.name, place.feature)
 
 
-def names_a_people(surface: str, name: str, feature: str) -> bool:
+def names_a_people(surface: str, name: str, feature: str | None) -> bool:
     if feature != "country" or surface == name:
         return False
     surface, name = fold(surface), fold(name)

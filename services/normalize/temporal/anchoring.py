@@ -18,6 +18,13 @@ _GERUND = re.compile(r"\s+[a-z]+ing\b")
 _RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5}
 
 
+def _year_before(quarter: DateMention) -> Resolution:
+    """The quarter a mention names, moved a year back; only mentions with a calendar value come here."""
+    named = anchor_date(quarter)
+    assert named is not None, quarter
+    return _shifted(quarter, named, "year", -1)
+
+
 def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> Resolution:
     """`base` moved by count units, kept at the anchor's granularity when the unit is no finer than it."""
     precision = UNIT_PRECISION[unit]
@@ -28,12 +35,9 @@ def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> R
 
 def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
-    if lowered.startswith("the "):
-        if _GERUND.match(scene.text, end):
-            return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
-        count, unit = 1, "day"
-    else:
-        count, unit = count_and_unit(surface)
+    if lowered.startswith("the ") and _GERUND.match(scene.text, end):
+        return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
+    count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(surface)
     if count is None:
         return None
     word = lowered.split()[-1]
@@ -70,19 +74,18 @@ def day_of(surface: str, start: int, end: int, scene: Scene) -> Resolution | Non
     return Resolution(shift(base, "day", step).isoformat(), "day", False)
 
 
-def _latest_quarter(scene: Scene, reference: date) -> DateMention | None:
-    """The last quarter the text named within the past year; an older one is a comparison, not the topic."""
+def _latest_quarter(scene: Scene, reference: date) -> date | None:
+    """First day of the last quarter the text named in the past year; an older one is a comparison, not the topic."""
     mention = scene.last_quarter
     if mention is None:
         return None
     named = anchor_date(mention)
-    return mention if named and -366 <= (named - reference).days <= 0 else None
+    return named if named and -366 <= (named - reference).days <= 0 else None
 
 
-def _reported_quarter(scene: Scene) -> date:
+def _reported_quarter(scene: Scene, reference: date) -> date:
     """First day of the quarter a results story reports on: the one it named lately, else the last one ended."""
-    latest = _latest_quarter(scene, scene.reference)
-    return anchor_date(latest) if latest else _previous_quarter(scene.reference)
+    return _latest_quarter(scene, reference) or _previous_quarter(reference)
 
 
 def _previous_quarter(reference: date) -> date:
@@ -95,7 +98,7 @@ def year_ago(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     if count == 1 and unit == "year":
         compared = _compared_quarter(scene, start)
         if compared is not None:
-            return _shifted(compared, anchor_date(compared), "year", -1)
+            return _year_before(compared)
     return ago(surface, start, end, scene)
 
 
@@ -117,6 +120,7 @@ def stated_year(surface: str, start: int, end: int, scene: Scene) -> Resolution 
     compared = _compared_quarter(scene, start)
     if compared is None:
         return resolution
+    assert compared.value is not None  # a compared quarter has a calendar value ("1988-Q3")
     return Resolution(f"{resolution.value}-Q{compared.value[-1]}", "quarter", False, derived=True)
 
 
@@ -130,16 +134,17 @@ def year_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
         return Resolution(f"{year}-12-31", "day", False)
     if ORDINAL_IN.search(surface):
         # "the year-ago third quarter": that quarter of the year before the one it is compared with.
-        named = explicit.quarter(surface, start, end, scene)
-        year, number = named.value.split("-Q")
-        return Resolution(f"{int(year) - 1}-Q{number}", "quarter", False)
+        named = explicit.quarter(surface, start, end, scene).value
+        assert named is not None  # the bulletin date is known, so the quarter has a year
+        named_year, number = named.split("-Q")
+        return Resolution(f"{int(named_year) - 1}-Q{number}", "quarter", False)
     if lowered.endswith(("quarter", "period")):
         # "the year-ago period" in a results story: the reported quarter a year back.
         return quarter_relative(surface, start, end, scene)
     # "compared with year-earlier profit" after a named quarter means that quarter a year back; else last year.
     anchor = scene.anchor_before(start, same_sentence=False, window=300)
     if anchor is not None and anchor.precision == "quarter":
-        return _shifted(anchor, anchor_date(anchor), "year", -1)
+        return _year_before(anchor)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
 
@@ -155,9 +160,10 @@ def year_back(surface: str, start: int, end: int, scene: Scene) -> Resolution | 
         return Resolution(None, "quarter" if quarter else "year", False)
     compared = _compared_quarter(scene, start)
     if compared is not None:
-        return _shifted(compared, anchor_date(compared), "year", -1)
+        return _year_before(compared)
     if quarter:
-        return Resolution(value_at(shift(_reported_quarter(scene), "year", -1), "quarter"), "quarter", False)
+        reported = _reported_quarter(scene, scene.reference)
+        return Resolution(value_at(shift(reported, "year", -1), "quarter"), "quarter", False)
     return Resolution(str(scene.reference.year - 1), "year", False)
 
 
@@ -177,7 +183,7 @@ def quarter_relative(surface: str, start: int, end: int, scene: Scene) -> Resolu
     elif lowered.startswith("last") or "previous" in lowered or "past" in lowered or "latest" in lowered:
         day = _previous_quarter(scene.reference)
     else:
-        day = _reported_quarter(scene)
+        day = _reported_quarter(scene, scene.reference)
     if "year-earlier" in lowered or "year-ago" in lowered:
         day = shift(day, "year", -1)
     return Resolution(value_at(day, "quarter"), "quarter", False)

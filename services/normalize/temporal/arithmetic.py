@@ -59,7 +59,7 @@ def nearest_year(month: int, day: int, reference: date) -> int:
     """The year that puts month/day closest to the reference date ("April 1" in late March is this April)."""
     best_year, best_gap = reference.year, None
     for year in (reference.year - 1, reference.year, reference.year + 1):
-        candidate = safe_date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        candidate = date(year, month, min(day, calendar.monthrange(year, month)[1]))
         gap = abs((candidate - reference).days)
         if best_gap is None or gap < best_gap:
             best_year, best_gap = year, gap

@@ -26,6 +26,7 @@ from services.normalize.temporal.patterns import (
     SEASON_IN,
     WEEKDAY,
     YEAR_IN,
+    word_in,
 )
 from services.normalize.temporal.resolution import Resolution, Scene
 
@@ -38,7 +39,15 @@ _OLD_YEAR_CUES = ("in", "since", "of", "by", "until", "from", "year", "before", 
 
 
 def _years(surface: str) -> list[int]:
-    return [int(digits) if digits else spoken_year(words) for digits, words in YEAR_IN.findall(surface)]
+    return [_year(digits, words) for digits, words in YEAR_IN.findall(surface)]
+
+
+def _year(digits: str, words: str) -> int:
+    if digits:
+        return int(digits)
+    spoken = spoken_year(words)
+    assert spoken is not None, words  # YEAR_IN only captures words that spell out a year
+    return spoken
 
 
 def _month_day(surface: str, scene: Scene) -> tuple[int, list[int], list[int]] | None:
@@ -129,7 +138,7 @@ def _range(first: date, last: date, value: str, explicit: bool) -> Resolution:
 
 
 def month_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    month = MONTHS[MONTH_IN.search(surface).group(1).lower()]
+    month = MONTHS[word_in(MONTH_IN, surface).lower()]
     return Resolution(f"{_years(surface)[-1]:04d}-{month:02d}", "month", True)
 
 
@@ -157,8 +166,9 @@ def decade(surface: str, start: int, end: int, scene: Scene) -> Resolution | Non
     return Resolution(f"19{DECADE_WORDS[word]}", "decade", False)
 
 
-def quarter(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
+def quarter(surface: str, start: int, end: int, scene: Scene) -> Resolution:
     match = ORDINAL_IN.search(surface)
+    assert match is not None, surface  # "the third quarter", "Q3": a quarter is always numbered
     number = ORDINALS[match.group(1).lower()] if match.group(1) else int(match.group(2))
     years = _years(surface)
     if years:
@@ -187,7 +197,7 @@ def half(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
 
 
 def season_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    season = SEASONS[SEASON_IN.search(surface).group(1).lower()]
+    season = SEASONS[word_in(SEASON_IN, surface).lower()]
     return Resolution(f"{_years(surface)[-1]}-{season}", "quarter", True)
 
 

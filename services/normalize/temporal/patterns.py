@@ -153,3 +153,10 @@ WEEKDAY_IN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|s
 COUNT_UNIT_IN = re.compile(rf"({COUNT}|{VAGUE})\s+(?:or\s+so\s+)?(hour|day|week|month|year|decade|fortnight)s?", re.IGNORECASE)
 SEASON_IN = re.compile(rf"\b({SEASON})\b", re.IGNORECASE)
 ORDINAL_IN = re.compile(rf"\b({ORDINAL})\b|(?-i:Q)([1-4])", re.IGNORECASE)
+
+
+def word_in(piece: re.Pattern[str], surface: str) -> str:
+    """The word `piece` captures in `surface`, an expression the scanner matched only because it holds one."""
+    found = piece.search(surface)
+    assert found is not None, surface
+    return found.group(1)

@@ -12,7 +12,7 @@ from services.normalize.temporal.arithmetic import (
     week_value,
 )
 from services.normalize.temporal.lexicon import MONTHS, SEASON_START_MONTH, SEASONS, WEEKDAYS, count_of, unit_of
-from services.normalize.temporal.patterns import COUNT_UNIT_IN, MONTH_IN, SEASON_IN, WEEKDAY_IN
+from services.normalize.temporal.patterns import COUNT_UNIT_IN, MONTH_IN, SEASON_IN, WEEKDAY_IN, word_in
 from services.normalize.temporal.resolution import Resolution, Scene, anchor_date, value_at
 
 # Words that let a bare "May" be the month rather than the verb or a surname.
@@ -38,7 +38,7 @@ def _previous_word(scene: Scene, start: int) -> str:
 def weekday(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     if scene.reference is None:
         return Resolution(None, "day", False)
-    wanted = WEEKDAYS.index(WEEKDAY_IN.search(surface).group(1).lower())
+    wanted = WEEKDAYS.index(word_in(WEEKDAY_IN, surface).lower())
     # "Friday's vote" names something that has happened, whatever the verb of the clause around it
     # ("relatives will look for ways around Wednesday's ruling").
     possessive = scene.text[end : end + 2] in ("'s", "’s")
@@ -48,7 +48,7 @@ def weekday(surface: str, start: int, end: int, scene: Scene) -> Resolution | No
 
 
 def month(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
-    name = MONTH_IN.search(surface).group(1)
+    name = word_in(MONTH_IN, surface)
     if name == "May" and surface == "May" and _previous_word(scene, start) not in _MONTH_CUES:
         return None
     if surface == "March" and _MARCH_NAMED.match(scene.text, end):
@@ -63,7 +63,7 @@ def month(surface: str, start: int, end: int, scene: Scene) -> Resolution | None
 def season(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     """A bare season ('over the summer'): the coming one in future context, else the latest one begun."""
     lowered = surface.lower()
-    name = SEASON_IN.search(lowered).group(1)
+    name = word_in(SEASON_IN, lowered)
     # Bare "fall" and "spring" are mostly the verb and the noun; only "the" or a time preposition makes them seasons.
     if not lowered.startswith("the") and _previous_word(scene, start) not in _SEASON_CUES:
         return None
@@ -81,7 +81,7 @@ def season(surface: str, start: int, end: int, scene: Scene) -> Resolution | Non
 def month_of_relative_year(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     if scene.reference is None:
         return Resolution(None, "month", False)
-    number = MONTHS[MONTH_IN.search(surface).group(1).lower()]
+    number = MONTHS[word_in(MONTH_IN, surface).lower()]
     lowered = surface.lower()
     year = scene.reference.year + (1 if "next year" in lowered else -1 if "last year" in lowered else 0)
     return Resolution(f"{year}-{number:02d}", "month", False)
@@ -128,7 +128,7 @@ def relative(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
     if base is None:
         return Resolution(None, UNIT_PRECISION.get(unit, "day"), False)
     if unit == "weekday":
-        wanted = WEEKDAYS.index(WEEKDAY_IN.search(lowered).group(1))
+        wanted = WEEKDAYS.index(word_in(WEEKDAY_IN, lowered))
         modifier = "last" if direction < 0 else "next" if direction > 0 and "this" not in lowered else None
         tense = "future" if direction > 0 else scene.tense(start, end)
         return Resolution(resolve_weekday(wanted, base, tense, modifier).isoformat(), "day", False)
@@ -212,6 +212,7 @@ def day_word(surface: str, start: int, end: int, scene: Scene) -> Resolution | N
 def count_and_unit(surface: str) -> tuple[int | None, str]:
     """(3, 'day') for "three days ago"; None for a vague count ("a few days")."""
     match = COUNT_UNIT_IN.search(surface)
+    assert match is not None, surface  # only counted expressions ("three days ago") come here
     return count_of(match.group(1)), unit_of(match.group(2))
 
 

@@ -89,6 +89,7 @@ def scan(text: str) -> Iterator[re.Match[str]]:
         if start < covered:
             continue
         word = token.group()
+        scanner: re.Pattern[str] | None
         if word.isdigit():
             scanner = _DIGIT_SCANNER
             if start and text[start - 1] in "'’":

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from schemas import DateMention
+from schemas.normalized import Precision
 from services.normalize.temporal import anchoring, explicit, relative
 from services.normalize.temporal.dateline import dateline_day
 from services.normalize.temporal.patterns import SCANNER
@@ -64,6 +66,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
     shift_before = False  # the last mention is a shift ("the day before") that a day named next may count from
     for match in scan(text):
         kind = match.lastgroup
+        assert kind is not None  # every alternative of the scanner is a named group
         start, end = match.span()
         if start < taken:
             continue
@@ -76,7 +79,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
             start=start,
             end=end,
             value=resolution.value,
-            precision=resolution.precision,
+            precision=cast(Precision, resolution.precision),  # a unit word; DateMention checks it
             explicit=resolution.explicit,
             range_start=resolution.range_start,
             range_end=resolution.range_end,

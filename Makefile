@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP := $(VENV)/.installed
+COMPILED := $(VENV)/.compiled
+NORMALIZER_SOURCES := $(wildcard services/normalize/temporal/*.py services/normalize/places/*.py services/normalize/actors/*.py)
 
-.PHONY: help install run test test-unit test-integration test-e2e eval bench schemas replay status lint clean
+.PHONY: help install compile pure run test test-unit test-integration test-e2e eval bench schemas replay status lint clean
 
 help:
 	@echo "make run      install into $(VENV) and start ingest, normalize and store (embedded Redis unless REDIS_URL)"
@@ -15,39 +17,55 @@ help:
 	@echo "make schemas  regenerate schemas/json from the models"
 	@echo "make replay   re-normalise the whole raw log (ARGS=... for more options)"
 	@echo "make status   streams, groups, lag and dead letters"
+	@echo "make compile  compile the normaliser with mypyc (the targets above do it first); make pure undoes it"
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing wirelog with its test tools"
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,compile]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Where the C compiler is missing or fails, the normaliser runs as plain Python (an error in CI).
+$(COMPILED): $(STAMP) $(NORMALIZER_SOURCES) services/normalize/compiled.py
+	@echo "==> compiling the normaliser with mypyc (about a minute)"
+	@$(BIN)/python -m services.normalize.compiled build > $(VENV)/compile.log 2>&1 \
+	  || { tail -5 $(VENV)/compile.log; [ -z "$$CI" ] || exit 1; \
+	       echo "compiling failed ($(VENV)/compile.log): the normaliser runs as plain Python, about 1.5x slower"; }
+	@touch $(COMPILED)
+
+compile: $(COMPILED)
+
+# Plain Python until a source of the normaliser changes (make compile then builds again).
+pure: $(STAMP)
+	$(BIN)/python -m services.normalize.compiled remove
+	@touch $(COMPILED)
+
+run: $(COMPILED)
 	@echo "==> starting the pipeline (Ctrl-C stops it)"
 	$(BIN)/wirelog run
 
-test: $(STAMP)
+test: $(COMPILED)
 	@echo "==> running unit, integration and end-to-end tests"
 	$(BIN)/pytest -q
 
-test-unit: $(STAMP)
+test-unit: $(COMPILED)
 	$(BIN)/pytest -q tests/unit
 
-test-integration: $(STAMP)
+test-integration: $(COMPILED)
 	$(BIN)/pytest -q tests/integration
 
-test-e2e: $(STAMP)
+test-e2e: $(COMPILED)
 	$(BIN)/pytest -q tests/e2e
 
-eval: $(STAMP)
+eval: $(COMPILED)
 	@echo "==> scoring the normaliser against $(CORPUS)"
 	$(BIN)/wirelog eval --corpus $(CORPUS)
 
-bench: $(STAMP)
+bench: $(COMPILED)
 	@echo "==> benchmarks on $(CORPUS)"
 	$(BIN)/python -m benchmarks --corpus $(CORPUS)
 
@@ -56,7 +74,7 @@ schemas: $(STAMP)
 	$(BIN)/python -m schemas.export
 	$(BIN)/python -m services.openapi
 
-replay: $(STAMP)
+replay: $(COMPILED)
 	@echo "==> re-normalising the raw log"
 	$(BIN)/wirelog replay normalize $(ARGS)
 
@@ -68,4 +86,5 @@ lint: $(STAMP)
 	$(BIN)/python -m compileall -q schemas services tests
 
 clean:
-	rm -rf $(VENV) .wirelog .pytest_cache
+	rm -rf $(VENV) .wirelog .pytest_cache build/mypyc
+	-$(PYTHON) -m services.normalize.compiled remove

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import structlog
 from faststream import FastStream
 from prometheus_client import start_http_server
 from redis.asyncio import Redis
@@ -14,7 +15,8 @@ from services.common.assignment import Assignment
 from services.common.eventlog import StageLoop
 from services.common.hosting import stage_app, stage_loop
 from services.common.settings import Partition, Settings
-from services.normalize.normalizer import Normalizer
+from services.normalize import compiled
+from services.normalize.normalizer import NORMALIZER_VERSION, Normalizer
 from services.normalize.stage import NormalizeStage
 from services.normalize.workers import NormalizerLike, NormalizerPool
 
@@ -61,6 +63,14 @@ def create_app(settings: Settings | None = None, normalizer: NormalizerLike | No
     def close_pool() -> None:  # after the loops have stopped (hooks run in the order they were added)
         for pool in pools:
             pool.close()
+
+    @app.on_startup
+    def say_how_it_runs() -> None:
+        if old := compiled.stale():
+            structlog.get_logger().warning("compiled normaliser modules are older than their sources: the old code "
+                                           "runs (make compile)", stale=[str(path) for path in old[:5]])
+        structlog.get_logger().info("normaliser loaded", version=NORMALIZER_VERSION,
+                                    compiled=compiled.is_compiled("services.normalize.temporal.tagger"))
 
     @app.on_startup
     def serve_metrics() -> None:

@@ -9,9 +9,11 @@ import hashlib
 import os
 import pickle
 import tempfile
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
+
+from services.normalize.compiled import is_compiled
 
 # Bump when the pickled layout changes in a way the hashed sources below would not show.
 CACHE_FORMAT = 1
@@ -26,7 +28,9 @@ def cache_file(inputs: tuple[Path, ...], cache_dir: Path | None = None) -> Path:
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
     for package in _DATA_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}".encode())
-    here = Path(__file__).parent
+    # Compiled, the dictionary's classes are mypyc's own, which pickle differently: each kind keeps its own file.
+    digest.update(b"compiled" if is_compiled(__name__) else b"python")
+    here = Path(str(resources.files("services.normalize.actors")))  # no __file__ in a compiled module
     for path in (*(here / name for name in _BUILD_CODE), *inputs):
         digest.update(path.read_bytes())
     return Path(cache_dir) / f"actors-{digest.hexdigest()[:16]}.pickle"

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.normalize.actors import ActorDictionary, find_actors
-from services.normalize.actors.cache import cache_file
+from services.normalize.actors.cache import cache_file, read_cached
 from services.normalize.actors.dictionary import HERE
 from services.normalize.actors.tokens import _TOKEN_RE, tokenize_with_offsets
 
@@ -24,8 +24,9 @@ def built_and_cached(tmp_path_factory: pytest.TempPathFactory) -> tuple[ActorDic
 
 def test_keeps_one_built_dictionary_in_the_cache_dir(built_and_cached):
     _, _, cache_dir = built_and_cached
-    assert [p.name for p in cache_dir.iterdir()] == [cache_file((HERE / "actors.json", HERE / "countries.json"),
-                                                                 cache_dir).name]
+    kept = cache_file((HERE / "actors.json", HERE / "countries.json"), cache_dir)
+    assert [p.name for p in cache_dir.iterdir()] == [kept.name]
+    assert isinstance(read_cached(kept), ActorDictionary)  # read back, not built again (compiled or not)
 
 
 def test_loads_from_the_cache_the_same_indexes_it_built(built_and_cached):

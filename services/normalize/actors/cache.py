@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import fields
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,12 @@ def cache_file(inputs: tuple[Path, ...], cache_dir: Path | None = None) -> Path:
     for path in (*(here / name for name in _BUILD_CODE), *inputs):
         digest.update(path.read_bytes())
     return Path(cache_dir) / f"actors-{digest.hexdigest()[:16]}.pickle"
+
+
+def by_fields(instance: Any) -> tuple[Any, tuple[Any, ...]]:
+    """How the dictionary's frozen dataclasses pickle: their class called with their fields. Compiled, a frozen
+    class refuses pickle's usual way back, which sets each attribute (the cache would be rebuilt at every start)."""
+    return type(instance), tuple(getattr(instance, field.name) for field in fields(instance))
 
 
 def read_cached(path: Path) -> Any | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
+from services.normalize.actors.cache import by_fields
 from services.normalize.actors.tokens import Token, keys_of, token_key
 
 
@@ -30,6 +32,9 @@ class Country:
     demonyms: tuple[str, ...]
     capitals: tuple[str, ...]
     seats: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)
 
     @property
     def name(self) -> str:

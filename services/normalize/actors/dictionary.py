@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from services.normalize.actors.cache import cache_file, read_cached, write_cached
+from services.normalize.actors.cache import by_fields, cache_file, read_cached, write_cached
 from services.normalize.actors.countries import CountryTable, load_city_countries
 from services.normalize.actors.tokens import Token, keys_of, tokenize
 from services.normalize.actors.variants import (
@@ -31,6 +31,9 @@ class Role:
     start: int | None = None
     end: int | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)
+
 
 @dataclass(frozen=True)
 class ActorEntry:
@@ -44,6 +47,9 @@ class ActorEntry:
     surname: str | None = None
     institution: str | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)
+
     @property
     def latest_role(self) -> str | None:
         return self.roles[-1].title if self.roles else None
@@ -56,6 +62,9 @@ class Alias:
     entry_id: str
     canonical: bool  # the alias is the entry's canonical name (match "exact")
     upper: tuple[bool, ...]  # tokens written in capitals (US, WHO) must be capitals in the text too
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)
 
     def accepts(self, tokens: list[Token]) -> bool:
         if self.text[:1].isupper() and not tokens[0].is_capitalised:

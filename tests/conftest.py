@@ -16,12 +16,12 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """A compiled normaliser module older than its source would test the old code (`make compile` rebuilds)."""
-    from services.normalize.compiled import ROOT, stale
+    from services.normalize.compiled import StaleModules, ensure_fresh
 
-    if old := stale():
-        names = ", ".join(str(path.relative_to(ROOT)) for path in old[:5])
-        pytest.exit(f"compiled normaliser modules are older than their sources ({names}): run make compile or "
-                    "make pure", returncode=3)
+    try:
+        ensure_fresh()
+    except StaleModules as exc:
+        pytest.exit(str(exc), returncode=3)
 
 
 def _docker_answers() -> bool:

@@ -66,10 +66,7 @@ def create_app(settings: Settings | None = None, normalizer: NormalizerLike | No
 
     @app.on_startup
     def say_how_it_runs() -> None:
-        if old := compiled.stale():
-            structlog.get_logger().warning("compiled normaliser modules are older than their sources: the old code "
-                                           "runs (make compile)", stale=[str(path) for path in old[:5]])
-        structlog.get_logger().info("normaliser loaded", version=NORMALIZER_VERSION,
+        structlog.get_logger().info("normaliser version", version=NORMALIZER_VERSION,
                                     compiled=compiled.is_compiled("services.normalize.temporal.tagger"))
 
     @app.on_startup

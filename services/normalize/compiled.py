@@ -2,10 +2,10 @@
 
 The same sources run as plain Python where no C compiler is found; compiled, they analyse an item about 1.5 times
 as fast, with the same output (`make bench`, `make eval`). `make compile`, which `make run`, `make test`, `make eval`
-and `make bench` call first, builds the modules next to their sources whenever a source is newer than its module;
-`make pure` removes them. Python imports a module's compiled file before its source, so a compiled file older
-than its source would run the old code: a failed build removes them all, and the test suite refuses to start
-while any is stale.
+and `make bench` call first, builds the modules next to their sources whenever one of them (or a schema) has changed
+since; `make pure` removes them. Python imports a module's compiled file before its source, so a compiled file
+older than its source would run the old code: a failed build removes them all, and neither the test suite nor the
+normaliser starts while one is stale.
 
     python -m services.normalize.compiled build|remove|check
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -39,12 +40,18 @@ def sources(root: Path = ROOT) -> list[Path]:
 
 
 def built_files(root: Path = ROOT) -> list[Path]:
-    """Every compiled file of ours in the tree: the modules and the group's runtime."""
+    """Every compiled file of ours in the tree: the group's runtime and every compiled module in the packages,
+    including those of sources since deleted or left as Python."""
     runtime = root.joinpath(*GROUP.split("."))
     found = [runtime.with_name(f"{runtime.name}__mypyc{suffix}") for suffix in EXTENSION_SUFFIXES]
-    modules = [path for package in PACKAGES for path in (root / package).glob("*.py")]  # the pure ones too
-    found += [path.with_name(path.stem + suffix) for path in modules for suffix in EXTENSION_SUFFIXES]
-    return [path for path in found if path.exists()]
+    found += [path for package in PACKAGES for suffix in EXTENSION_SUFFIXES
+              for path in (root / package).glob(f"*{suffix}")]
+    return sorted({path for path in found if path.exists()})  # "*.so" and "*.cpython-311-...so" find the same files
+
+
+def _module_source(built: Path) -> Path:
+    name = built.name
+    return built.with_name(name[: -len(next(s for s in EXTENSION_SUFFIXES if name.endswith(s)))] + ".py")
 
 
 def compiled_module(source: Path) -> Path | None:
@@ -52,15 +59,34 @@ def compiled_module(source: Path) -> Path | None:
 
 
 def stale(root: Path = ROOT) -> list[Path]:
-    """Sources whose compiled module is older than they are (or missing while others are compiled)."""
-    if not built_files(root):
+    """What makes the compiled modules out of date, when there are any: sources newer than their module or
+    without one, compiled modules without a source, and the code they were compiled against (the schemas, the
+    modules left as Python) when newer than the oldest compiled file."""
+    built = built_files(root)
+    if not built:
         return []
     out = []
     for source in sources(root):
         module = compiled_module(source)
         if module is None or module.stat().st_mtime < source.stat().st_mtime:
             out.append(source)
+    out += [path for path in built if "__mypyc" not in path.name and not _module_source(path).exists()]
+    oldest = min(path.stat().st_mtime for path in built)
+    against = [*(root / "schemas").glob("*.py"), *(root / name for name in sorted(LEFT_PURE))]
+    out += [path for path in against if path.exists() and path.stat().st_mtime > oldest]
     return out
+
+
+class StaleModules(RuntimeError):
+    pass
+
+
+def ensure_fresh(root: Path = ROOT) -> None:
+    """Raises StaleModules when the compiled modules would run older code than the sources say."""
+    if old := stale(root):
+        names = ", ".join(str(path.relative_to(root)) for path in old[:5])
+        raise StaleModules(f"the compiled normaliser is older than its sources ({names}): run make compile, or "
+                           "make pure to run the sources as plain Python")
 
 
 def is_compiled(module: str) -> bool:
@@ -82,6 +108,7 @@ def build(root: Path = ROOT) -> None:
     from setuptools import setup
 
     remove(root)
+    started = time.time()
     paths = [str(path.relative_to(root)) for path in sources(root)]
     here = Path.cwd()
     os.chdir(root)
@@ -99,14 +126,15 @@ def build(root: Path = ROOT) -> None:
         setup(
             name="wirelog-normalize-compiled",
             ext_modules=extensions,
-            script_args=["build_ext", "--inplace", "--build-temp", f"{BUILD_DIR}/temp", "--build-lib", f"{BUILD_DIR}/lib",
-                         "--parallel", str(os.cpu_count() or 1)],
+            script_args=["build_ext", "--inplace", "--build-temp", f"{BUILD_DIR}/temp",
+                         "--build-lib", f"{BUILD_DIR}/lib", "--parallel", str(os.cpu_count() or 1)],
         )
     finally:
         os.chdir(here)
-    # An unchanged module is copied from the build directory with its old time: it is as new as the sources now.
+    # An unchanged module is copied from the build directory with its old time: it is as new as the sources it
+    # was built from, which are those of the build's start (a source edited meanwhile is newer, hence stale).
     for path in built_files(root):
-        os.utime(path)
+        os.utime(path, (started, started))
 
 
 def main(argv: list[str]) -> int:
@@ -124,9 +152,14 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         build()
-    except BaseException as exc:  # setup() exits with SystemExit on a compiler error
+    except KeyboardInterrupt:
         remove()  # never leave an older compiled module in front of a newer source
-        print(f"compiling the normaliser failed ({type(exc).__name__}: {exc}); it runs as plain Python", file=sys.stderr)
+        print("compiling the normaliser was interrupted; it runs as plain Python", file=sys.stderr)
+        return 130
+    except (Exception, SystemExit) as exc:  # setup() exits with SystemExit on a compiler error
+        remove()
+        print(f"compiling the normaliser failed ({type(exc).__name__}: {exc}); it runs as plain Python",
+              file=sys.stderr)
         return 1
     print(f"compiled {len(sources())} modules of the normaliser")
     return 0

@@ -20,6 +20,7 @@ from schemas import (
     PlaceMention,
     Producer,
 )
+from services.normalize import compiled
 from services.normalize.actors import ActorDictionary, find_actors
 from services.normalize.places import BulletinContext, Gazetteer, choose_event_location, find_places
 from services.normalize.temporal import choose_event_date, tag_dates
@@ -52,6 +53,7 @@ class Normalizer:
         version: str = NORMALIZER_VERSION,
         cache_dir: Path | None = None,
     ) -> None:
+        compiled.ensure_fresh()  # a stale compiled module would write old output under the current version
         self.gazetteer = gazetteer or Gazetteer.load(cache_dir)
         self.actor_dictionary = actors or ActorDictionary.load(cache_dir=cache_dir)
         self.version = version

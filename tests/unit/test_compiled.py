@@ -55,7 +55,8 @@ def test_compiled_output_is_the_python_output(tmp_path: Path) -> None:
 
     # The same sources without their compiled modules, in a fresh interpreter.
     for package in ("schemas", "services"):
-        shutil.copytree(compiled.ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+        shutil.copytree(compiled.ROOT / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("*.so", "__pycache__"))
     code = "import sys; from services.normalize.batch import run; sys.exit(run(sys.stdin, sys.stdout))"
     done = subprocess.run(
         [sys.executable, "-c", code], input="\n".join(lines), capture_output=True, text=True, cwd=tmp_path,
@@ -81,7 +82,9 @@ def _tree(root: Path, compiled_files: dict[str, float]) -> None:
         (root / package).mkdir(parents=True)
         (root / package / "__init__.py").write_text("")
         (root / package / "mod.py").write_text("x = 1\n")
-    (root / "services/normalize/places/gazetteer.py").write_text("")
+    left_as_python = root / "services/normalize/places/gazetteer.py"
+    left_as_python.write_text("")
+    os.utime(left_as_python, (1e9, 1e9))  # older than every compiled file
     suffix = EXTENSION_SUFFIXES[0]
     for module, offset in compiled_files.items():
         source = root / module
@@ -107,10 +110,30 @@ def test_stale_names_each_source_newer_than_its_compiled_module_or_without_one(t
                                         tmp_path / "services/normalize/temporal/mod.py"]
 
 
+def test_stale_names_compiled_modules_without_a_source_and_newer_code_they_were_built_against(tmp_path: Path) -> None:
+    _tree(tmp_path, {f"{package}/{name}": 10.0 for package in compiled.PACKAGES for name in ("__init__.py", "mod.py")})
+    # The source of a compiled module deleted: its code would still run, from the group's runtime.
+    (tmp_path / "services/normalize/actors/mod.py").unlink()
+    orphan = tmp_path / f"services/normalize/actors/mod{EXTENSION_SUFFIXES[0]}"
+    assert compiled.stale(tmp_path) == [orphan]
+    orphan.unlink()
+    assert compiled.stale(tmp_path) == []
+    # A schema the compiled code reads, changed since the build.
+    (tmp_path / "schemas").mkdir()
+    schema = tmp_path / "schemas/normalized.py"
+    schema.write_text("")
+    later = max(path.stat().st_mtime for path in compiled.built_files(tmp_path)) + 60
+    os.utime(schema, (later, later))
+    assert compiled.stale(tmp_path) == [schema]
+    with pytest.raises(compiled.StaleModules, match="make compile"):
+        compiled.ensure_fresh(tmp_path)
+
+
 def test_removing_takes_every_compiled_file_and_the_runtime(tmp_path: Path) -> None:
     modules = {"services/normalize/temporal/mod.py": 1.0, "services/normalize/places/gazetteer.py": 1.0}
     _tree(tmp_path, modules)
     runtime = tmp_path / f"services/normalize/native__mypyc{EXTENSION_SUFFIXES[0]}"
     runtime.write_bytes(b"")
-    assert compiled.remove(tmp_path) == 3  # a module left as Python now may have been compiled before
+    (tmp_path / f"services/normalize/places/gone{EXTENSION_SUFFIXES[0]}").write_bytes(b"")  # its source deleted
+    assert compiled.remove(tmp_path) == 4  # a module left as Python now may have been compiled before
     assert not list(tmp_path.rglob("*.so")) and compiled.built_files(tmp_path) == []

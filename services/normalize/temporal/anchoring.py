@@ -33,11 +33,16 @@ def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> R
     return Resolution(value_at(shift(base, unit, count), precision), precision, False)
 
 
+def _the_day(lowered: str) -> bool:
+    """'the day before|after' (any space after 'the': scraped text has tabs and no-break spaces), not a count."""
+    return lowered.split(None, 1)[0] == "the"
+
+
 def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
-    if lowered.startswith("the ") and _GERUND.match(scene.text, end):
+    if _the_day(lowered) and _GERUND.match(scene.text, end):
         return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
-    count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(surface)
+    count, unit = (1, "day") if _the_day(lowered) else count_and_unit(surface)
     if count is None:
         return None
     word = lowered.split()[-1]
@@ -201,7 +206,7 @@ def counted_from(counting: DateMention, named: DateMention, text: str) -> DateMe
     base = anchor_date(named) if named.precision == "day" else None
     if word not in ("before", "after") or base is None or text[counting.end : named.start].strip():
         return None
-    count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(counting.surface)
+    count, unit = (1, "day") if _the_day(lowered) else count_and_unit(counting.surface)
     if count is None:
         return None
     day = shift(base, unit, count if word == "after" else -count)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 BULLETIN_ITEMS = 10  # items per bulletin, as the normalize stage scenario sends them
+WARM_UP = 500  # items analysed before anything is timed
 
 
 def memory_mb() -> dict[str, float]:
@@ -39,11 +40,14 @@ def _child(items_path: str) -> None:
     print("ready " + json.dumps(ready), flush=True)
     texts = json.loads(Path(items_path).read_text(encoding="utf-8"))
     reference = date(2022, 3, 31)
+    for text in texts[:WARM_UP]:  # the lookup caches a long-running worker has warm, for both timed passes
+        normalizer.analyze(text, reference, None)
     timings = []
     for text in texts:
         t0 = time.perf_counter()
         normalizer.analyze(text, reference, None)
         timings.append(time.perf_counter() - t0)
+    after = memory_mb()  # before the events below are built, which are the benchmark's and not the normaliser's
     # The same texts as the stage gets them: bulletins of 10, each read as a whole first (its scene), then its
     # items analysed and made into events. The stage's ratio is taken to this, the same work without transport.
     from benchmarks.inputs import bulletins
@@ -55,7 +59,7 @@ def _child(items_path: str) -> None:
     for event in events:
         normalizer.normalize(event, recorded_at)
     whole = time.perf_counter() - t0
-    print(json.dumps({"timings": timings, "bulletins_s": whole, "after": memory_mb()}), flush=True)
+    print(json.dumps({"timings": timings, "bulletins_s": whole, "after": after}), flush=True)
 
 
 def run(texts: list[str], cache_dir: Path, workdir: Path) -> dict:

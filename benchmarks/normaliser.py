@@ -32,9 +32,11 @@ def _child(items_path: str) -> None:
     from datetime import UTC, date, datetime
 
     from services.normalize.normalizer import Normalizer
+    from services.normalize.workers import keep_out_of_collections
 
     imported = time.perf_counter()
     normalizer = Normalizer()
+    keep_out_of_collections()  # as the services do
     loaded = time.perf_counter()
     ready = {"import_s": imported - started, "load_s": loaded - imported, **memory_mb()}
     print("ready " + json.dumps(ready), flush=True)

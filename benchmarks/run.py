@@ -89,8 +89,10 @@ class Bench:
     def normalizer(self):
         if self._normalizer is None:
             from services.normalize.normalizer import Normalizer
+            from services.normalize.workers import keep_out_of_collections
 
             self._normalizer = Normalizer()
+            keep_out_of_collections()  # as the services do
         return self._normalizer
 
     def size(self, cap: int) -> int:

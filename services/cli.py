@@ -57,13 +57,14 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     from services.common.logging import configure_logging
     from services.normalize.app import create_app
     from services.normalize.normalizer import Normalizer
-    from services.normalize.workers import NormalizerPool
+    from services.normalize.workers import NormalizerPool, keep_out_of_collections
 
     settings = _settings()
     configure_logging("normalize", settings.log_level, settings.log_format)
     # Loaded, and the worker processes forked, before the event loop starts: a stop signal while loading ends
     # the process at once, and the forks copy a process with no other thread.
     normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
+    keep_out_of_collections()
     pool = NormalizerPool(normalizer, settings.normalize_processes, settings.cache_dir)
     pool.start()
     asyncio.run(create_app(settings, pool).run())

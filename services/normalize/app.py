@@ -18,7 +18,7 @@ from services.common.settings import Partition, Settings
 from services.normalize import compiled
 from services.normalize.normalizer import NORMALIZER_VERSION, Normalizer
 from services.normalize.stage import NormalizeStage
-from services.normalize.workers import NormalizerLike, NormalizerPool
+from services.normalize.workers import NormalizerLike, NormalizerPool, keep_out_of_collections
 
 
 def build_loop(
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, normalizer: NormalizerLike | No
         else:
             cache_dir = settings.cache_dir
             loaded = normalizer or Normalizer(cache_dir=Path(cache_dir) if cache_dir else None)
+            keep_out_of_collections()  # before the workers are forked from this process
             pool = NormalizerPool(loaded, settings.normalize_processes, cache_dir)
         pools.append(pool)  # one pool for every partition's loop
         return [build_loop(settings, redis, pool, p, assignment) for p in settings.streams.partitions]

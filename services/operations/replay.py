@@ -97,9 +97,10 @@ async def replay_normalize(
     per-source order (a source lives in one partition); partitions are independent, so no global order is needed.
     With `processes`, the normalising is spread over that many worker processes; the commits stay in log order."""
     from services.normalize.normalizer import Normalizer
-    from services.normalize.workers import NormalizerPool
+    from services.normalize.workers import NormalizerPool, keep_out_of_collections
 
     normalizer = Normalizer(cache_dir=Path(settings.cache_dir) if settings.cache_dir else None)
+    keep_out_of_collections()
     pool = NormalizerPool(normalizer, processes, settings.cache_dir)
     pool.start()  # forked before this process opens connections or starts threads
     redis = async_client(settings.redis_url, settings.redis_cluster)

@@ -1,14 +1,16 @@
-"""How a batch is cut for the normalize worker processes, and how errors come back from one."""
+"""How a batch is cut for the normalize worker processes, how errors come back from one, and the loaded normaliser
+kept out of garbage collections."""
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
 import pytest
 
 from schemas.streams import EVENT_FIELD
 from services.common.eventlog import Entry, PermanentError
-from services.normalize.workers import normalize_entries, split
+from services.normalize.workers import keep_out_of_collections, normalize_entries, split
 
 
 def _entry(n: int, size: int) -> Entry:
@@ -51,3 +53,15 @@ class _Broken:
 def test_an_undecodable_entry_comes_back_as_a_permanent_error_in_its_place():
     outcomes = normalize_entries(_Broken(), [Entry("1-0", {EVENT_FIELD: "not json"})], datetime.now(UTC))
     assert len(outcomes) == 1 and isinstance(outcomes[0], PermanentError)
+
+
+def test_what_is_loaded_is_kept_out_of_the_collectors_sight():
+    # Lists stand for the normaliser's tables: objects the collector tracks and would traverse at each full pass.
+    loaded = [[] for _ in range(1000)]
+    try:
+        keep_out_of_collections()
+        assert gc.get_freeze_count() >= len(loaded)
+        assert not any(obj is loaded for obj in gc.get_objects())  # no longer in any generation it collects
+    finally:
+        gc.unfreeze()
+    assert any(obj is loaded for obj in gc.get_objects())

@@ -29,11 +29,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Stale compiled modules that the times below cannot see (a source deleted, or edited during the last build): the
+# stamp goes, so the targets below build again.
+ifneq ($(wildcard $(COMPILED)),)
+ifneq ($(shell $(BIN)/python -m services.normalize.compiled check >/dev/null 2>&1 || echo stale),)
+$(shell rm -f $(COMPILED))
+endif
+endif
+
 # Where the C compiler is missing or fails, the normaliser runs as plain Python (an error in CI).
-$(COMPILED): $(STAMP) $(NORMALIZER_SOURCES) $(wildcard schemas/*.py) services/normalize/compiled.py
+$(COMPILED): $(STAMP) $(NORMALIZER_SOURCES) schemas/__init__.py schemas/normalized.py services/normalize/compiled.py
 	@echo "==> compiling the normaliser with mypyc (about a minute)"
 	@$(BIN)/python -m services.normalize.compiled build > $(VENV)/compile.log 2>&1 \
-	  || { tail -5 $(VENV)/compile.log; case "$$CI" in 1|true|yes|TRUE|True|YES) exit 1;; esac; \
+	  || { tail -5 $(VENV)/compile.log; case "$$(echo "$$CI" | tr A-Z a-z)" in 1|true|yes) exit 1;; esac; \
 	       echo "compiling failed ($(VENV)/compile.log): the normaliser runs as plain Python, about 1.5x slower"; }
 	@touch $(COMPILED)
 

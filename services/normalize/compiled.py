@@ -1,11 +1,11 @@
 """The normaliser's analysis (dates, places, actors) compiled to C extension modules with mypyc.
 
 The same sources run as plain Python where no C compiler is found; compiled, they analyse an item about 1.5 times
-as fast, with the same output (`make bench`, `make eval`). `make compile`, which `make run`, `make test`, `make eval`
-and `make bench` call first, builds the modules next to their sources whenever one of them (or a schema) has changed
-since; `make pure` removes them. Python imports a module's compiled file before its source, so a compiled file
-older than its source would run the old code: a failed build removes them all, and neither the test suite nor the
-normaliser starts while one is stale.
+as fast, with the same output (`make bench`, `make eval`). `make run`, `make test`, `make eval`, `make bench` and
+`make replay` first build the modules next to their sources when one of them (or a schema) has changed or anything
+is stale; `make compile` builds them in any case, `make pure` removes them. Python imports a module's compiled file
+before its source, so a compiled file older than its source would run the old code: a failed build removes them all,
+and neither the test suite nor the normaliser starts while one is stale.
 
     python -m services.normalize.compiled build|remove|check
 """
@@ -28,6 +28,8 @@ LEFT_PURE = frozenset({"services/normalize/places/gazetteer.py", "services/norma
 # wherever the packages are (the editable install puts the packages, not the tree, on the import path).
 GROUP = "services.normalize.native"
 BUILD_DIR = "build/mypyc"  # the generated C and the build's objects, relative to the root
+# Python code whose types the compiled modules were checked against (and check at run time): a change makes them stale.
+COMPILED_AGAINST = ("schemas/__init__.py", "schemas/normalized.py", "services/normalize/places/gazetteer.py")
 
 
 def sources(root: Path = ROOT) -> list[Path]:
@@ -39,19 +41,24 @@ def sources(root: Path = ROOT) -> list[Path]:
     )
 
 
+def _module_name(path: Path) -> str | None:
+    """The module this interpreter would import from the file, if it is an extension module of its own kind (not,
+    say, one built for another Python, which it never imports)."""
+    for suffix in EXTENSION_SUFFIXES:
+        stem = path.name[: -len(suffix)]
+        if path.name.endswith(suffix) and stem.isidentifier():
+            return stem
+    return None
+
+
 def built_files(root: Path = ROOT) -> list[Path]:
-    """Every compiled file of ours in the tree: the group's runtime and every compiled module in the packages,
-    including those of sources since deleted or left as Python."""
+    """Every compiled file of ours in the tree this interpreter would import: the group's runtime and every
+    compiled module in the packages, including those of sources since deleted or left as Python."""
     runtime = root.joinpath(*GROUP.split("."))
     found = [runtime.with_name(f"{runtime.name}__mypyc{suffix}") for suffix in EXTENSION_SUFFIXES]
-    found += [path for package in PACKAGES for suffix in EXTENSION_SUFFIXES
-              for path in (root / package).glob(f"*{suffix}")]
-    return sorted({path for path in found if path.exists()})  # "*.so" and "*.cpython-311-...so" find the same files
-
-
-def _module_source(built: Path) -> Path:
-    name = built.name
-    return built.with_name(name[: -len(next(s for s in EXTENSION_SUFFIXES if name.endswith(s)))] + ".py")
+    found += [path for package in PACKAGES if (root / package).is_dir()
+              for path in (root / package).iterdir() if _module_name(path)]
+    return sorted({path for path in found if path.exists()})
 
 
 def compiled_module(source: Path) -> Path | None:
@@ -60,8 +67,8 @@ def compiled_module(source: Path) -> Path | None:
 
 def stale(root: Path = ROOT) -> list[Path]:
     """What makes the compiled modules out of date, when there are any: sources newer than their module or
-    without one, compiled modules without a source, and the code they were compiled against (the schemas, the
-    modules left as Python) when newer than the oldest compiled file."""
+    without one, compiled modules of no compiled source (deleted, or left as Python since), and the code they were
+    compiled against when newer than the oldest compiled file."""
     built = built_files(root)
     if not built:
         return []
@@ -70,11 +77,17 @@ def stale(root: Path = ROOT) -> list[Path]:
         module = compiled_module(source)
         if module is None or module.stat().st_mtime < source.stat().st_mtime:
             out.append(source)
-    out += [path for path in built if "__mypyc" not in path.name and not _module_source(path).exists()]
+    compiled_sources = set(sources(root))
+    out += [path for path in built if path.parent != runtime_dir(root)
+            and path.with_name(f"{_module_name(path)}.py") not in compiled_sources]
     oldest = min(path.stat().st_mtime for path in built)
-    against = [*(root / "schemas").glob("*.py"), *(root / name for name in sorted(LEFT_PURE))]
+    against = (root / name for name in COMPILED_AGAINST)
     out += [path for path in against if path.exists() and path.stat().st_mtime > oldest]
     return out
+
+
+def runtime_dir(root: Path = ROOT) -> Path:
+    return root.joinpath(*GROUP.split(".")[:-1])
 
 
 class StaleModules(RuntimeError):
@@ -145,7 +158,8 @@ def main(argv: list[str]) -> int:
     if command == "check":
         old = stale()
         for path in old:
-            print(f"stale: {path.relative_to(ROOT)} is newer than its compiled module (make compile)")
+            print(f"stale: {path.relative_to(ROOT)} (changed since the normaliser was compiled, or left over): "
+                  "make compile")
         return 1 if old else 0
     if command != "build":
         print(__doc__)

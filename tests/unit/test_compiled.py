@@ -118,6 +118,13 @@ def test_stale_names_compiled_modules_without_a_source_and_newer_code_they_were_
     assert compiled.stale(tmp_path) == [orphan]
     orphan.unlink()
     assert compiled.stale(tmp_path) == []
+    # One built for another Python is never imported here; one of a module left as Python would shadow it.
+    (tmp_path / "services/normalize/actors/mod.cpython-312-x86_64-linux-gnu.so").write_bytes(b"")
+    assert compiled.stale(tmp_path) == []
+    shadow = tmp_path / f"services/normalize/places/gazetteer{EXTENSION_SUFFIXES[0]}"
+    shadow.write_bytes(b"")
+    assert compiled.stale(tmp_path) == [shadow]
+    shadow.unlink()
     # A schema the compiled code reads, changed since the build.
     (tmp_path / "schemas").mkdir()
     schema = tmp_path / "schemas/normalized.py"

@@ -156,6 +156,8 @@ CASES = [
     ("whatever space follows 'the' (scraped text has no-break spaces)",
      THURSDAY, "The\xa0day before last Monday's hearing, the envoy met both sides.", "The\xa0day before last Monday",
      "2022-03-27"),
+    ("and 'the previous' likewise", THURSDAY,
+     "Shares closed on March 10, down 4.5% from the\xa0previous Friday.", "the\xa0previous Friday", "2022-03-04"),
     ("'two days after' a date counts from it", THURSDAY, "Two days after March 1, the convoy stopped.",
      "Two days after March 1", "2022-03-03"),
     ("'last year's quarter' is the reported quarter a year back",

@@ -35,7 +35,7 @@ def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> R
 
 def _the_day(lowered: str) -> bool:
     """'the day before|after' (any space after 'the': scraped text has tabs and no-break spaces), not a count."""
-    return lowered.split(None, 1)[0] == "the"
+    return lowered.split(None, 1)[:1] == ["the"]
 
 
 def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:

@@ -1,4 +1,5 @@
-"""Scenario 2, the normaliser alone: items/s of Normalizer.analyze on one core, in a process of its own.
+"""Scenario 2, the normaliser alone: items/s on one core, in a process of its own, of Normalizer.normalize on
+bulletins of 10 items (the stage's work) and of Normalizer.analyze on one item at a time (the per-item percentiles).
 
 Run as `python -m benchmarks.normaliser ITEMS.json` it loads the normaliser, prints a `ready` line with its memory,
 analyses the items and prints the timings; the parent measures start-up from launch to the `ready` line.

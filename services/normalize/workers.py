@@ -76,10 +76,10 @@ def normalize_entries(normalizer: NormalizerLike, entries: Sequence[Entry], reco
 
 
 def keep_out_of_collections() -> None:
-    """Called once the normaliser is loaded: its million or so objects, which live as long as the process, are moved
-    out of the garbage collector's sight. Its first full collection traversed them all (60 ms, in the first bulletins
-    of every process), and in a forked worker wrote to every page holding them, copying what the fork had shared
-    (a 200 ms stall on a worker's first bulletins, which put the p99 ingest-to-stored latency past 100 ms)."""
+    """Called once the normaliser is loaded: its objects, which live as long as the process, are moved out of the
+    garbage collector's sight. Its first full collection traversed them all (60 ms, in the first bulletins of every
+    process), and in a forked worker wrote to every page holding them, copying what the fork had shared (a 200 ms
+    stall on a worker's first bulletins, which put the p99 ingest-to-stored latency past 100 ms)."""
     gc.collect()
     gc.freeze()
 

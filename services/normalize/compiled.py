@@ -98,8 +98,8 @@ def ensure_fresh(root: Path = ROOT) -> None:
     """Raises StaleModules when the compiled modules would run older code than the sources say."""
     if old := stale(root):
         names = ", ".join(str(path.relative_to(root)) for path in old[:5])
-        raise StaleModules(f"the compiled normaliser is older than its sources ({names}): run make compile, or "
-                           "make pure to run the sources as plain Python")
+        raise StaleModules(f"the compiled normaliser is out of date ({names} changed since it was compiled, or "
+                           "left over): run make compile, or make pure to run the sources as plain Python")
 
 
 def is_compiled(module: str) -> bool:

@@ -389,9 +389,9 @@ size), and for comparison with one answering real analyses from a table (~3.2 KB
 alone runs in a child process (one core), `Normalizer.normalize` on bulletins of 10 items (the stage's work without
 the transport, which the stage's ratio is taken to), and `Normalizer.analyze` on one item at a time for the
 per-item percentiles; the normalize stage runs the same bulletins of 10 items, in-process and on worker processes;
-ingest and end to end run `wirelog
-ingest|normalize|store` as processes, driven by a load generator process over keep-alive HTTP on loopback, normalize
-with one worker process per core (WIRELOG_NORMALIZE_PROCESSES, `--processes`) and, for comparison, in one process;
+ingest and end to end run `wirelog ingest|normalize|store` as processes, driven by a load generator process over
+keep-alive HTTP on loopback, normalize with one worker process per core (WIRELOG_NORMALIZE_PROCESSES, `--processes`)
+and, for comparison, in one process;
 ingest-to-stored latency is the time from a bulletin's scheduled send to the moment a watcher polling the store's
 SQLite file (WAL, every 5 ms) sees its last item; replay normalize runs `wirelog replay normalize` with its default
 of a worker process per core, and its figures include loading the normaliser; store rebuild runs `wirelog replay

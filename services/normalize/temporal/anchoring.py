@@ -8,7 +8,7 @@ from datetime import date
 from schemas import DateMention
 from services.normalize.temporal import explicit
 from services.normalize.temporal.arithmetic import quarter_of, shift
-from services.normalize.temporal.patterns import ORDINAL_IN
+from services.normalize.temporal.patterns import ORDINAL_IN, spaced
 from services.normalize.temporal.relative import UNIT_PRECISION, ago, count_and_unit
 from services.normalize.temporal.resolution import Resolution, Scene, anchor_date, value_at
 
@@ -33,16 +33,12 @@ def _shifted(anchor: DateMention | None, base: date, unit: str, count: int) -> R
     return Resolution(value_at(shift(base, unit, count), precision), precision, False)
 
 
-def _the_day(lowered: str) -> bool:
-    """'the day before|after' (any space after 'the': scraped text has tabs and no-break spaces), not a count."""
-    return lowered.split(None, 1)[:1] == ["the"]
-
-
 def shifted(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     lowered = surface.lower()
-    if _the_day(lowered) and _GERUND.match(scene.text, end):
+    the_day = lowered.startswith("the ")  # "the day before", not a count
+    if the_day and _GERUND.match(scene.text, end):
         return None  # "later in the day before returning home": 'before' opens a clause, 'the day' is no shift
-    count, unit = (1, "day") if _the_day(lowered) else count_and_unit(surface)
+    count, unit = (1, "day") if the_day else count_and_unit(surface)
     if count is None:
         return None
     word = lowered.split()[-1]
@@ -201,12 +197,12 @@ def counted_from(counting: DateMention, named: DateMention, text: str) -> DateMe
     The shift was resolved before the day after it was read, so it leaned on an earlier date or the bulletin date; a
     stated day is what the words count from.
     """
-    lowered = counting.surface.lower()
+    lowered = spaced(counting.surface).lower()  # as its resolver read it
     word = lowered.rsplit(None, 1)[-1]
     base = anchor_date(named) if named.precision == "day" else None
     if word not in ("before", "after") or base is None or text[counting.end : named.start].strip():
         return None
-    count, unit = (1, "day") if _the_day(lowered) else count_and_unit(counting.surface)
+    count, unit = (1, "day") if lowered.startswith("the ") else count_and_unit(counting.surface)
     if count is None:
         return None
     day = shift(base, unit, count if word == "after" else -count)

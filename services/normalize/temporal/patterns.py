@@ -155,6 +155,12 @@ SEASON_IN = re.compile(rf"\b({SEASON})\b", re.IGNORECASE)
 ORDINAL_IN = re.compile(rf"\b({ORDINAL})\b|(?-i:Q)([1-4])", re.IGNORECASE)
 
 
+def spaced(surface: str) -> str:
+    """An expression's words as the resolvers read them, one plain space apart: scraped text separates them with
+    tabs, no-break spaces and line breaks, and a resolver's "the previous" must match all of them."""
+    return " ".join(surface.split())
+
+
 def word_in(piece: re.Pattern[str], surface: str) -> str:
     """The word `piece` captures in `surface`, an expression the scanner matched only because it holds one."""
     found = piece.search(surface)

@@ -111,7 +111,7 @@ def _is_title(surface: str, start: int, scene: Scene) -> bool:
 def relative(surface: str, start: int, end: int, scene: Scene) -> Resolution | None:
     if _is_title(surface, start, scene):
         return None
-    lowered = " ".join(surface.lower().split())  # "the\xa0previous": scraped text has no-break spaces
+    lowered = surface.lower()
     unit = lowered.split()[-1] if not WEEKDAY_IN.search(lowered) else "weekday"
     direction = _direction(lowered)
     base = scene.reference

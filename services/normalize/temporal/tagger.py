@@ -10,7 +10,7 @@ from schemas import DateMention
 from schemas.normalized import Precision
 from services.normalize.temporal import anchoring, explicit, relative
 from services.normalize.temporal.dateline import dateline_day
-from services.normalize.temporal.patterns import SCANNER
+from services.normalize.temporal.patterns import SCANNER, spaced
 from services.normalize.temporal.scanning import scan
 from services.normalize.temporal.resolution import Resolution, Scene
 from services.normalize.temporal.sentences import sentence_index
@@ -71,7 +71,7 @@ def tag_dates(text: str, reference_date: date | None) -> list[DateMention]:
         if start < taken:
             continue
         surface = match.group()
-        resolution = RESOLVERS[kind](surface, start, end, scene)
+        resolution = RESOLVERS[kind](spaced(surface), start, end, scene)
         if resolution is None:
             continue
         mention = DateMention(

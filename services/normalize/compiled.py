@@ -73,11 +73,11 @@ def stale(root: Path = ROOT) -> list[Path]:
     if not built:
         return []
     out = []
-    for source in sources(root):
+    compiled_sources = sources(root)
+    for source in compiled_sources:
         module = compiled_module(source)
         if module is None or module.stat().st_mtime < source.stat().st_mtime:
             out.append(source)
-    compiled_sources = set(sources(root))
     out += [path for path in built if path.parent != runtime_dir(root)
             and path.with_name(f"{_module_name(path)}.py") not in compiled_sources]
     oldest = min(path.stat().st_mtime for path in built)

@@ -26,9 +26,18 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
     first second third last next many much more most other others such same own each every both
     independence liberty victory unity freedom peace hope friendship harmony progress
     media internet online video""".split()
-)
+) | frozenset((
+    "el nino",  # the weather, not the Mexican town
+    "middle east",  # a world region the index lacks, not the hamlet in Maryland
+))
 
-CONNECTORS = frozenset("of the on upon de del della di da do dos das du des la le les el al am an and y sur en im".split())
+CONNECTORS = frozenset(
+    "of the on upon de del della di da do dos das du des la le les el al am an and y sur en im au aux der sous op aan"
+    .split()
+)
+# Connectors that may also open a name the index holds whole ('El Paso', 'Le Havre', 'Des Moines', 'Al Hudaydah');
+# alone they name nothing. 'Do' is not one: 'Do Kyiv and Moscow want peace?'
+NAME_OPENERS = frozenset("de del della di da dos das du des la le les el al".split())
 
 # A capitalised word right before a name that makes the name a person's.
 PERSON_TITLES = frozenset(
@@ -47,6 +56,9 @@ ORGANISATION_TAILS = frozenset(
     sox jets giants bears bulls lakers cowboys police sheriff fire department square bridge tower mall
     center centre park pike parkway heights""".split()
 )
+
+# A capitalised word after a place's name that makes the two a sea's name: 'Indian Ocean', 'Persian Gulf', 'Azov Sea'.
+WATER_WORDS = frozenset("ocean sea gulf".split())
 
 # Words after "X" that make it the first-level region named after X: "Kharkiv Oblast", "the Donetsk region".
 REGION_WORDS = frozenset("oblast region province governorate krai prefecture state".split())

@@ -12,12 +12,14 @@ from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.lexicon import (
     CONNECTORS,
     DIRECTIONS,
+    NAME_OPENERS,
     NEVER_PLACES,
     ORGANISATION_TAILS,
     PERSON_TITLES,
     PLACE_CUES,
     REGION_WORDS,
     SETTLEMENT_WORDS,
+    WATER_WORDS,
 )
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
@@ -25,6 +27,8 @@ MAX_WORDS = 6
 _BREAK = re.compile(r"[.!?:;\"“”(\[\n•—]|\s-\s")
 _COUNTY_PLURALS = frozenset(("counties", "parishes"))
 COUNTY_WORDS = ("county", "parish")
+_LOWER_REGIONS = frozenset(("region", "province", "oblast"))  # region words written lower-case after a name
+_ARABIC_ARTICLES = frozenset(("al", "el"))
 _CAPITALISED = attrgetter("capitalised")
 _KEY = attrgetter("key")
 
@@ -37,11 +41,21 @@ class Span(NamedTuple):
     start: int
     end: int
     key: str
-    region_word: bool = False  # "Kharkiv Oblast", "the Donetsk region"
+    region_word: bool = False  # "Kharkiv Oblast", "the Donetsk region": the word is the span's last token
     settlement_cue: bool = False  # "the city of X"
     place_cue: bool = False  # "near X", "in X"
     sentence_initial: bool = False
     county_list: bool = False  # "in Barrow, Jackson and Madison counties"
+    region_before: bool = False  # "the state of Washington": the word is outside the span
+
+    @property
+    def names_a_region(self) -> bool:
+        return self.region_word or self.region_before
+
+    @property
+    def words(self) -> int:
+        """Words of the name itself, a region word after it not counted."""
+        return self.last - self.first + 1 - self.region_word
 
 
 def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
@@ -57,7 +71,7 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
         span = _longest_name_at(text, tokens, i, gazetteer)
         if span is None:
             continue
-        span = _with_region_word(text, tokens, span)
+        span = _with_region_word(text, tokens, span, gazetteer)
         if not span.region_word and _listed_before_counties(text, tokens, span.last + 1) \
                 and any(f"{span.key} {word}" in gazetteer for word in COUNTY_WORDS) \
                 and not _state_before_counties(text, tokens, span, gazetteer):
@@ -70,7 +84,8 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
 
 def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
     token = tokens[i]
-    if not token.capitalised or token.key in CONNECTORS:
+    opener = token.key in CONNECTORS
+    if not token.capitalised or (opener and token.key not in NAME_OPENERS):
         return None
     last, widest = i, gazetteer.longest_name(token.key)
     if token.possessive:
@@ -80,7 +95,7 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
         while last + 1 < len(tokens) and last - i + 1 < widest \
                 and _joined_in_name(text, tokens[last], tokens[last + 1]):
             last += 1
-    if text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer:
+    if not opener and text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer:
         abbreviation = token.key + "."
         span = _span(text, tokens, i, i, abbreviation)
         return Span(i, i, span.start, span.end + 1, abbreviation, place_cue=span.place_cue)
@@ -90,6 +105,8 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
         key = " ".join([*(t.key + "s" if t.possessive else t.key for t in tokens[i:j]), tokens[j].key])
         if key in gazetteer:
             return _span(text, tokens, i, j, key)
+    if opener:
+        return None  # 'La' alone
     return _span(text, tokens, i, i, token.key) if token.key in gazetteer else None
 
 
@@ -122,14 +139,33 @@ def _name_shaped(tokens: list[Token]) -> bool:
     return all(t.capitalised or t.key in CONNECTORS for t in tokens)
 
 
-def _with_region_word(text: str, tokens: list[Token], span: Span) -> Span:
+def _with_region_word(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer) -> Span:
+    """'Kharkiv Oblast', 'the Donetsk region', 'Washington state' (the word joins the span); 'the state of
+    Washington', 'the province of Quebec' (the name alone is the span)."""
     nxt = span.last + 1
     if nxt < len(tokens) and tokens[nxt].key in REGION_WORDS and joined(text, tokens[span.last], tokens[nxt]):
-        if tokens[nxt].key == "state" and _opens_a_name(text, tokens, nxt):
-            return span  # "Youngstown State University": a school named after the town, not a state
-        if tokens[nxt].capitalised or tokens[nxt].key in ("region", "province", "oblast"):
-            return span._replace(last=nxt, end=tokens[nxt].end, region_word=True)
+        word = tokens[nxt]
+        if word.capitalised:
+            if word.key == "state" and _opens_a_name(text, tokens, nxt):
+                return span  # "Youngstown State University": a school named after the town, not a state
+            return span._replace(last=nxt, end=word.end, region_word=True)
+        if word.key in _LOWER_REGIONS or word.key == "state" and _state_of_a_country(span, gazetteer):
+            return span._replace(last=nxt, end=word.end, region_word=True)
+    # 'the state of X', but not 'the Kiev region of Donetsk' (a district of the city), 'The State Of Media' (a
+    # headline) or 'the province of Western Kasai' (a longer name)
+    first = span.first
+    if first >= 3 and tokens[first - 3].key == "the" and not tokens[first - 2].capitalised \
+            and tokens[first - 2].key in REGION_WORDS and not _opens_a_name(text, tokens, span.last) \
+            and text[tokens[first - 3].end : span.start] == f" {tokens[first - 2].text} of ":
+        return span._replace(region_before=True)
     return span
+
+
+def _state_of_a_country(span: Span, gazetteer: Gazetteer) -> bool:
+    """'Washington state', 'New York state': a name whose readings include a first-level region and no country
+    (not 'Russian state media', a people's name, nor 'Mexico state oil company', the country's)."""
+    features = {place.feature for place, _ in gazetteer.lookup(span.key)}
+    return "region" in features and "country" not in features
 
 
 def _opens_a_name(text: str, tokens: list[Token], i: int) -> bool:
@@ -178,11 +214,12 @@ def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:
 
 
 def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
+    if span.key in NEVER_PLACES or span.region_word and tokens[span.first].key in DIRECTIONS:
+        return False  # 'the Middle East region', 'the first Northern state'
     if span.region_word or span.settlement_cue or span.county_list:
         return True
-    single = span.first == span.last or (span.last == span.first + 1 and span.region_word)
-    if single and span.key in NEVER_PLACES:
-        return False
+    # A name opening with a particle is, to these checks, one word: 'De Leon said', 'La Salle Street'.
+    single = span.words == 1 or span.words == 2 and tokens[span.first].key in NAME_OPENERS
     if _after_person_title(tokens, span) or _inside_a_longer_name(text, tokens, span, headline):
         return False
     if not single:
@@ -229,7 +266,8 @@ def _after_person_title(tokens: list[Token], span: Span) -> bool:
 
 
 def _inside_a_longer_name(text: str, tokens: list[Token], span: Span, headline: bool) -> bool:
-    """'Raquel Henry', 'John Kirby', 'Rapides Fire District': a capitalised word just before makes it another name."""
+    """'Raquel Henry', 'John Kirby', 'Rapides Fire District', 'La Nina': a capitalised word just before makes it
+    another name."""
     if span.first == 0 or span.sentence_initial or headline:
         return False
     previous = tokens[span.first - 1]
@@ -237,6 +275,8 @@ def _inside_a_longer_name(text: str, tokens: list[Token], span: Span, headline: 
         return False
     if text[previous.end : tokens[span.first].start] != " ":
         return False  # "China-Russia": a hyphen joins two names as often as it builds one
+    if previous.key in NAME_OPENERS and previous.key not in _ARABIC_ARTICLES:
+        return True  # 'La Nina', 'Le Pen', 'Da Silva' (the index holds 'La Paz' whole, but Raqqa without 'Al')
     if previous.key in DIRECTIONS or previous.key in CONNECTORS or previous.key in NEVER_PLACES:
         return False
     if previous.text.isupper() and len(previous.text) > 1:
@@ -254,12 +294,15 @@ def _title_case(tokens: list[Token], capitals: list[int]) -> bool:
 
 
 def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
-    """'Washington Post', 'Dublin Road', 'Houston Nutt': a single-word town followed by another capitalised word."""
+    """'Washington Post', 'Dublin Road', 'Houston Nutt', 'Indian Ocean': a single-word name followed by another
+    capitalised word."""
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
         return True
+    if tokens[nxt].key in WATER_WORDS:  # 'Indian Ocean', but 'the Texas Gulf Coast' is in Texas
+        return not (nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast")
     if tokens[nxt].key in PERSON_TITLES or tokens[nxt].key in REGION_WORDS or headline:
         return False
     if any(p.specificity <= 2 for p, alternate in gazetteer.lookup(tokens[nxt].key) if not alternate):

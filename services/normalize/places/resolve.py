@@ -106,11 +106,13 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
 
 
 def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | None]) -> bool:
-    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it."""
-    if place.feature != "city" or place.population >= SMALL_TOWN or span.last > span.first:
+    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it. A town
+    read from 'X province' or 'the region of X' (no region has that name) needs its country named."""
+    if place.feature != "city":
         return True
-    if span.place_cue or span.settlement_cue:
-        return True
+    if not span.names_a_region and (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
+                                    or span.settlement_cue):
+        return True  # ('in X province' cues the province, not the town)
     # The scene's counts are all positive, so the country is named when the scene or another place names it.
     code = place.country_code
     return (code is not None and scene.countries.get(code, 0) > 0) or any(
@@ -134,15 +136,17 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
     if span.county_list:
         counties = [(p, False) for word in COUNTY_WORDS for p, _ in gazetteer.lookup(f"{span.key} {word}")]
         return [(p, a) for p, a in counties if p.feature == "district"] or found
-    if not span.region_word:
+    if not span.names_a_region:
         return found
     regions = [(p, a) for p, a in found if p.feature in ("region", "district")]
     for suffix in ("oblast", "region", "province"):
         regions += [(p, False) for p, _ in gazetteer.lookup(f"{span.key} {suffix}") if p.feature == "region"]
     if regions:
         return [(p, False) for p, _ in regions]
-    # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in.
-    towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1), key=lambda p: -p.population)
+    # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in, if a region could be
+    # named after it ('Occidental province' in Congo is not the region of Occidental, California, a village).
+    towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1 and p.population >= SMALL_TOWN),
+                   key=lambda p: -p.population)
     if towns:
         town = towns[0]
         assert town.admin1 is not None  # only towns with a region were kept

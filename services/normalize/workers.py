@@ -50,6 +50,8 @@ Outcome = list[Normalized] | Exception
 YIELD_EVERY = 0.02
 # With worker processes: runs a batch is cut into, per process (more runs, less idle time around each commit).
 RUNS_PER_PROCESS = 2
+# In this process: parts a batch is cut into, each normalised while Redis commits the one before it.
+IN_PROCESS_PARTS = 2
 
 _ITEM_NORMALIZED = TypeAdapter(ItemNormalized)  # dump_json gives bytes, which go to Redis as they are
 
@@ -192,6 +194,12 @@ class NormalizerPool:
             for run in split(entries, self.processes * RUNS_PER_PROCESS)
         ]
 
+    def parts(self, entries: Sequence[Entry]) -> list[list[Entry]]:
+        """How the live stage hands a batch to `submit`: to worker processes whole (they normalise its runs side
+        by side); in this process in `IN_PROCESS_PARTS` parts, each submitted once the commit of the one before it
+        is under way, so that the event loop normalises a part while Redis commits the previous one."""
+        return [list(entries)] if self._executor is not None else split(entries, IN_PROCESS_PARTS)
+
     async def run(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
         """Per entry, in order: its serialised items or its error (every run is waited for before one is raised)."""
         results = await asyncio.gather(*(pending for _, pending in self.submit(entries, recorded_at)),
@@ -222,6 +230,9 @@ class NormalizerPool:
 
     async def _here(self, entries: Sequence[Entry], recorded_at: datetime) -> list[Outcome]:
         assert self.normalizer is not None
+        # A turn for whatever was started just before (a commit): redis-py sends a command from a task of its own
+        # (asyncio.wait_for around the write), which would otherwise wait for this whole part.
+        await asyncio.sleep(0)
         outcomes: list[Outcome] = []
         turn = time.perf_counter() + YIELD_EVERY
         for entry in entries:

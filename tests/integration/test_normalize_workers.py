@@ -144,6 +144,9 @@ async def _length(redis, stream, n):
 class _SecondRunFails(NormalizerPool):
     """Cuts every batch in two runs; the second cannot be normalised at all (as when the pool is closed)."""
 
+    def parts(self, entries):
+        return [list(entries)]
+
     def submit(self, entries, recorded_at):
         loop = asyncio.get_running_loop()
         half = len(entries) // 2
@@ -176,6 +179,9 @@ async def test_a_commit_that_fails_retries_its_own_run_and_keeps_the_runs_commit
     from services.normalize.stage import NormalizeStage
 
     class TwoRuns(NormalizerPool):
+        def parts(self, entries):
+            return [list(entries)]
+
         def submit(self, entries, recorded_at):
             loop, half = asyncio.get_running_loop(), len(entries) // 2
             return [(list(part), loop.create_task(self._here(part, recorded_at))) for part in (entries[:half], entries[half:])]
@@ -196,6 +202,41 @@ async def test_a_commit_that_fails_retries_its_own_run_and_keeps_the_runs_commit
     failures = await stage.handle([Entry(entry_id, fields) for entry_id, fields in reply[0][1]])
     assert sorted(failures) == ids[2:] and calls == [2, 2]
     assert await redis.xlen(settings.streams.normalized) == 2
+
+
+async def test_in_process_the_next_part_is_normalised_while_redis_commits_the_one_before(settings, redis, normalizer):
+    from services.common.eventlog import ensure_group
+    from services.normalize.stage import NormalizeStage
+
+    class Recording:
+        def normalize(self, event, recorded_at):
+            steps.append(("normalise", event.data.items[0].text))
+            return normalizer.normalize(event, recorded_at)
+
+    await ensure_group(redis, settings.streams.raw, NORMALIZE_GROUP)
+    texts = [f"Calm day number {n} in Lviv." for n in range(4)]
+    for text in texts:
+        await add_raw(redis, settings, received(text=text))
+    reply = await redis.xreadgroup(NORMALIZE_GROUP, "worker", {settings.streams.raw: ">"})
+    stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, NormalizerPool(Recording()))
+    real_commit, steps = stage.output.commit, []
+
+    async def commit(batch, group=""):
+        steps.append(("commit sent", len(batch)))
+        replies = await real_commit(batch, group)
+        steps.append(("commit answered", len(batch)))
+        return replies
+
+    stage.output.commit = commit
+    failures = await stage.handle([Entry(entry_id, fields) for entry_id, fields in reply[0][1]])
+    assert failures == {}
+    assert steps == [
+        ("normalise", texts[0]), ("normalise", texts[1]), ("commit sent", 2),
+        ("normalise", texts[2]), ("normalise", texts[3]),  # the first part's commit is under way meanwhile
+        ("commit answered", 2), ("commit sent", 2), ("commit answered", 2),
+    ]
+    assert [e["data"]["text"] for e in await events_in(redis, settings.streams.normalized)] == texts
+    assert (await redis.xpending(settings.streams.raw, NORMALIZE_GROUP))["pending"] == 0
 
 
 async def test_a_worker_that_died_between_batches_costs_no_entry_and_no_one_by_one_retry(normalizer):

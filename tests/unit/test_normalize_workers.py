@@ -10,7 +10,7 @@ import pytest
 
 from schemas.streams import EVENT_FIELD
 from services.common.eventlog import Entry, PermanentError
-from services.normalize.workers import keep_out_of_collections, normalize_entries, split
+from services.normalize.workers import NormalizerPool, keep_out_of_collections, normalize_entries, split
 
 
 def _entry(n: int, size: int) -> Entry:
@@ -65,3 +65,14 @@ def test_what_is_loaded_is_kept_out_of_the_collectors_sight():
     finally:
         gc.unfreeze()
     assert any(obj is loaded for obj in gc.get_objects())
+
+
+def test_in_process_a_batch_goes_in_parts_and_to_worker_processes_whole():
+    entries = [_entry(n, 100) for n in range(10)]
+    here = NormalizerPool(object())
+    assert [len(part) for part in here.parts(entries)] == [5, 5]
+    workers = NormalizerPool(None, processes=2)  # no process starts until work is submitted
+    try:
+        assert workers.parts(entries) == [entries]
+    finally:
+        workers.close()

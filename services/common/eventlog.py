@@ -134,7 +134,8 @@ class StageLoop:
     - on start: the group is created at 0; this consumer's own pending entries (a previous life) come first;
     - with an assignment (competing workers), the loop consumes only while its worker owns the partition,
       and on gaining it first takes over what the previous owner left pending;
-    - new entries with XREADGROUP '>' in batches;
+    - new entries with XREADGROUP '>' in batches; while a full batch is handled the next one is read, and given
+      back (left pending, its delivery taken back) if the loop stops or hands the partition over first;
     - entries another consumer left pending are reclaimed once idle for `claim_idle_ms`, the wait doubling
       with each delivery (backoff); after `max_deliveries` deliveries, or at once for a PermanentError,
       the entry moves to the dead-letter stream with its last error, atomically with its ack;
@@ -160,9 +161,11 @@ class StageLoop:
     backoff_max_ms: int = 300_000
     partition: int = 0
     assignment: Assignment | None = None  # None: this loop always consumes (one worker, or a test)
+    read_ahead: bool = True  # read the next batch while a full one is handled
 
     def __post_init__(self) -> None:
         self._stopping = asyncio.Event()
+        self._ahead: asyncio.Future | None = None  # the next batch, read while this one is handled
         self._dead_letter = self.redis.register_script(_DEAD_LETTER)
         self._next_claim = 0.0
         self.processed = 0
@@ -173,6 +176,12 @@ class StageLoop:
         self._stopping.set()
 
     async def run(self) -> None:
+        try:
+            await self._run()
+        finally:
+            await self._give_back_ahead(uncount=True)
+
+    async def _run(self) -> None:
         delay = 0.1
         while not self._stopping.is_set():
             try:
@@ -180,6 +189,7 @@ class StageLoop:
                 owned = False
                 while not self._stopping.is_set():
                     if not await self._owned():
+                        await self._give_back_ahead(uncount=False)  # a lease lost: not ours to touch
                         owned = False
                         await self._sleep(min(self.block_ms / 1000, 0.2))
                         continue
@@ -194,6 +204,7 @@ class StageLoop:
                         await self._read_new()
                     delay = 0.1
             except ResponseError as exc:
+                self._forget_ahead()
                 if "NOGROUP" in str(exc):
                     self.log.warning("consumer group missing, recreating it", group=self.group)
                     continue
@@ -202,10 +213,12 @@ class StageLoop:
                 await self._sleep(delay)
                 delay = min(delay * 2, 5.0)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                self._forget_ahead()
                 self.log.warning("redis unavailable, retrying", error=str(exc), retry_in_s=delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 5.0)
             except Exception:  # anything else (a client bug, a broken connection): never stop consuming for good
+                self._forget_ahead()
                 self.log.exception("stage loop failed, restarting it", retry_in_s=delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -225,6 +238,7 @@ class StageLoop:
         if self.assignment is None:
             return True
         if self.assignment.must_release(self.partition):
+            await self._give_back_ahead(uncount=True)  # still this loop's lease: the delivery is taken back
             await self.assignment.release(self.partition)
         return self.assignment.owns(self.partition)
 
@@ -288,12 +302,45 @@ class StageLoop:
             cursor = "(" + pending[-1]["message_id"]
 
     async def _read_new(self) -> None:
-        reply = await self.redis.xreadgroup(
-            self.group, self.consumer, {self.stream: ">"}, count=self.batch_size, block=self.block_ms
-        )
-        entries = _entries(reply)
-        if entries:
-            await self._handle(entries)
+        """A batch of new entries, handled. While a full batch is handled the next one is read (a backlog: the read
+        costs the handler nothing and the batch is there when it is done)."""
+        entries: list[Entry] = []
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            entries = _entries(await ahead)
+        if not entries:
+            entries = _entries(await self.redis.xreadgroup(
+                self.group, self.consumer, {self.stream: ">"}, count=self.batch_size, block=self.block_ms
+            ))
+        if not entries:
+            return
+        if len(entries) == self.batch_size and self.read_ahead:
+            self._ahead = asyncio.ensure_future(
+                self.redis.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=self.batch_size)
+            )
+        await self._handle(entries)
+
+    def _forget_ahead(self) -> None:
+        """After an error: the batch read ahead, if it was read, waits in this consumer's pending entries, which the
+        loop takes up first when it starts again."""
+        if self._ahead is not None:
+            self._ahead.cancel()
+            self._ahead.add_done_callback(_retrieved)
+            self._ahead = None
+
+    async def _give_back_ahead(self, uncount: bool) -> None:
+        """Stopping, or the partition gone to another worker: the batch read ahead is left pending for whoever
+        takes it up (this consumer when it starts again, or the partition's new owner), with its delivery taken
+        back when the partition is still this loop's (`uncount`), since nothing was tried."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return
+        try:
+            entries = _entries(await ahead)
+            if entries and uncount and (self.assignment is None or self.assignment.holds(self.partition)):
+                await self._uncount(entries)
+        except (*REDIS_ERRORS, OSError):  # it stays pending, its delivery counted: one more try, at worst
+            pass
 
     async def _handle(self, entries: list[Entry], redelivered: bool = False) -> None:
         """`redelivered`: the entries may have failed before (reclaimed, or this consumer's own pending ones), so
@@ -425,6 +472,11 @@ def _entries(reply: Any) -> list[Entry]:
         batches = list(reply.values())
         return [Entry(entry_id, fields or {}) for batch in batches for entry_id, fields in batch[0]]
     return [Entry(entry_id, fields or {}) for _stream, batch in reply for entry_id, fields in batch]
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: an error of a read nobody waits for any more is not reported as lost
 
 
 def _describe(error: Exception) -> str:

@@ -2,9 +2,11 @@
 dead-letters good entries, an event the database refuses fails alone, a server error never ends a loop, a
 newer schema waits for a newer worker, and the reasons kept for retries go once an entry succeeds."""
 
+import asyncio
 import json
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from sqlalchemy.exc import DataError, OperationalError
 
@@ -348,3 +350,60 @@ async def test_replay_and_rebuild_count_an_event_of_a_newer_schema_and_go_on(sto
     Database(store_settings.store_url)
     rebuilt = rebuild_store(store_settings, batch=10, resume=False)
     assert (rebuilt["read"], rebuilt["written"], rebuilt["failed"]) == (2, 1, 1)
+
+
+async def test_a_batch_read_ahead_when_the_loop_stops_is_left_pending_uncounted_and_handled_next_time(settings, redis):
+    """The loop reads the next batch while a full one is handled; stopped in between, it gives that batch back."""
+    from services.common.eventlog import ensure_group
+
+    named = settings.model_copy(update={"replica": "fixed", "batch_size": 2})
+    stream, handled = named.streams.normalized, []
+    await ensure_group(redis, stream, STORE_GROUP)
+    ids = [await redis.xadd(stream, {"event": "{}"}) for _ in range(4)]
+
+    async def handle(entries):
+        handled.extend(entry.id for entry in entries)
+        await redis.xack(stream, STORE_GROUP, *[entry.id for entry in entries])
+        if len(handled) == 2:
+            loop.stop()  # the second batch has been read ahead by now
+            await wait_until(lambda: _pending_count(redis, stream, 2))
+        return {}
+
+    loop = stage_loop(named, redis, stage="store", partition=named.streams.only, group=STORE_GROUP, handler=handle)
+    async with running(loop):
+        await wait_until(lambda: _pending_count(redis, stream, 2))
+    assert handled == ids[:2]
+    pending = await redis.xpending_range(stream, STORE_GROUP, min="-", max="+", count=10)
+    assert [(p["message_id"], p["times_delivered"]) for p in pending] == [(ids[2], 0), (ids[3], 0)]
+    loop = stage_loop(named, redis, stage="store", partition=named.streams.only, group=STORE_GROUP, handler=handle)
+    async with running(loop):
+        await wait_until(lambda: _acked(redis, stream, STORE_GROUP))
+    assert handled == ids  # each once, in order
+
+
+async def test_after_an_error_a_batch_read_ahead_is_handled_once(settings, redis):
+    small = settings.model_copy(update={"batch_size": 2})
+    stream, handled, failed = small.streams.normalized, [], []
+    ids = [await redis.xadd(stream, {"event": "{}"}) for _ in range(6)]
+
+    async def handle(entries):
+        if not failed:
+            failed.append(1)
+            await asyncio.sleep(0.05)  # the next batch is read ahead meanwhile
+            raise RedisConnectionError("connection reset by peer")  # the loop starts over from its pending entries
+        handled.extend(entry.id for entry in entries)
+        await redis.xack(stream, STORE_GROUP, *[entry.id for entry in entries])
+        return {}
+
+    loop = stage_loop(small, redis, stage="store", partition=small.streams.only, group=STORE_GROUP, handler=handle)
+    async with running(loop):
+        await wait_until(lambda: _acked(redis, stream, STORE_GROUP) if len(handled) == 6 else _false())
+    assert sorted(handled) == ids and len(handled) == 6
+
+
+async def _pending_count(redis, stream, n):
+    return (await redis.xpending(stream, STORE_GROUP))["pending"] == n
+
+
+async def _false():
+    return False

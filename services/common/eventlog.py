@@ -166,6 +166,7 @@ class StageLoop:
     def __post_init__(self) -> None:
         self._stopping = asyncio.Event()
         self._ahead: asyncio.Future | None = None  # the next batch, read while this one is handled
+        self._untried: list[asyncio.Future] = []  # batches read ahead when an error struck, to be given back
         self._dead_letter = self.redis.register_script(_DEAD_LETTER)
         self._next_claim = 0.0
         self.processed = 0
@@ -232,6 +233,8 @@ class StageLoop:
     async def _setup(self) -> None:
         if await ensure_group(self.redis, self.stream, self.group):
             self.log.info("consumer group created at 0", group=self.group)
+        while self._untried:  # before this consumer's pending entries are taken up again, those never tried
+            await self._give_back(self._untried.pop(), uncount=True)
 
     async def _owned(self) -> bool:
         """Between batches: give the partition up if asked to, and say whether this loop consumes it now."""
@@ -322,10 +325,9 @@ class StageLoop:
 
     def _forget_ahead(self) -> None:
         """After an error: the batch read ahead, if it was read, waits in this consumer's pending entries, which the
-        loop takes up first when it starts again."""
+        loop takes up first when it starts again, once `_setup` has taken back the delivery it never tried."""
         if self._ahead is not None:
-            self._ahead.cancel()
-            self._ahead.add_done_callback(_retrieved)
+            self._untried.append(self._ahead)
             self._ahead = None
 
     async def _give_back_ahead(self, uncount: bool) -> None:
@@ -333,14 +335,20 @@ class StageLoop:
         takes it up (this consumer when it starts again, or the partition's new owner), with its delivery taken
         back when the partition is still this loop's (`uncount`), since nothing was tried."""
         ahead, self._ahead = self._ahead, None
-        if ahead is None:
-            return
+        if ahead is not None:
+            await self._give_back(ahead, uncount)
+
+    async def _give_back(self, read: asyncio.Future, uncount: bool) -> None:
         try:
-            entries = _entries(await ahead)
+            entries = _entries(await read)
             if entries and uncount and (self.assignment is None or self.assignment.holds(self.partition)):
                 await self._uncount(entries)
-        except (*REDIS_ERRORS, OSError):  # it stays pending, its delivery counted: one more try, at worst
-            pass
+        except Exception as exc:  # noqa: BLE001 - best effort: the entries stay pending, one delivery counted
+            self.log.warning("could not take back the delivery of a batch read ahead", error=_describe(exc))
+
+    async def _ahead_ids(self) -> set[str]:
+        """Ids of the batch read ahead: pending for this consumer, not yet tried."""
+        return {entry.id for entry in _entries(await self._ahead)} if self._ahead is not None else set()
 
     async def _handle(self, entries: list[Entry], redelivered: bool = False) -> None:
         """`redelivered`: the entries may have failed before (reclaimed, or this consumer's own pending ones), so
@@ -436,8 +444,11 @@ class StageLoop:
         pending = await self.redis.xpending_range(
             self.stream, self.group, min="-", max="+", count=self.batch_size, idle=self.claim_idle_ms
         )
+        ahead = await self._ahead_ids() if pending else set()
         to_claim = []
         for entry in pending:
+            if entry["message_id"] in ahead:
+                continue  # read ahead while a long batch was handled: next in line, not abandoned
             deliveries = entry["times_delivered"]
             if deliveries >= self.max_deliveries:
                 error = await self.redis.hget(self.errors_key, entry["message_id"]) or "consumer died while processing"

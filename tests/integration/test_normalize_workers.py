@@ -204,9 +204,23 @@ async def test_a_commit_that_fails_retries_its_own_run_and_keeps_the_runs_commit
     assert await redis.xlen(settings.streams.normalized) == 2
 
 
-async def test_in_process_the_next_part_is_normalised_while_redis_commits_the_one_before(settings, redis, normalizer):
+async def test_in_process_the_next_part_is_normalised_while_redis_commits_the_one_before(
+    settings, redis, normalizer, monkeypatch
+):
+    import redis.asyncio.connection as connection
+
     from services.common.eventlog import ensure_group
     from services.normalize.stage import NormalizeStage
+
+    written = connection.Connection._send_packed_command
+
+    async def write(self, command):  # when the commit's bytes leave for Redis
+        command = list(command)
+        if any(b"EVALSHA" in bytes(part).upper() for part in command):
+            steps.append(("commit written",))
+        return await written(self, command)
+
+    monkeypatch.setattr(connection.Connection, "_send_packed_command", write)
 
     class Recording:
         def normalize(self, event, recorded_at):
@@ -228,15 +242,51 @@ async def test_in_process_the_next_part_is_normalised_while_redis_commits_the_on
         return replies
 
     stage.output.commit = commit
+    partition = settings.streams.only
+    await stage.output._commit(keys=[partition.raw, partition.normalized, partition.heads], args=[NORMALIZE_GROUP])
+    steps.clear()  # the script is loaded: each commit is one EVALSHA from here on
     failures = await stage.handle([Entry(entry_id, fields) for entry_id, fields in reply[0][1]])
     assert failures == {}
     assert steps == [
-        ("normalise", texts[0]), ("normalise", texts[1]), ("commit sent", 2),
-        ("normalise", texts[2]), ("normalise", texts[3]),  # the first part's commit is under way meanwhile
-        ("commit answered", 2), ("commit sent", 2), ("commit answered", 2),
+        ("normalise", texts[0]), ("normalise", texts[1]), ("commit sent", 2), ("commit written",),
+        ("normalise", texts[2]), ("normalise", texts[3]),  # while Redis commits the first part
+        ("commit answered", 2), ("commit sent", 2), ("commit written",), ("commit answered", 2),
     ]
     assert [e["data"]["text"] for e in await events_in(redis, settings.streams.normalized)] == texts
     assert (await redis.xpending(settings.streams.raw, NORMALIZE_GROUP))["pending"] == 0
+
+
+async def test_in_process_a_part_whose_commit_fails_fails_alone_and_a_redis_error_stops_the_rest(
+    settings, redis, normalizer
+):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from services.common.eventlog import ensure_group
+    from services.normalize.stage import NormalizeStage
+
+    await ensure_group(redis, settings.streams.raw, NORMALIZE_GROUP)
+    ids = [await add_raw(redis, settings, received(text=f"Calm day number {n} in Lviv.")) for n in range(8)]
+    reply = await redis.xreadgroup(NORMALIZE_GROUP, "worker", {settings.streams.raw: ">"})
+    entries = [Entry(entry_id, fields) for entry_id, fields in reply[0][1]]
+    stage = NormalizeStage(redis, settings.streams.only, NORMALIZE_GROUP, NormalizerPool(normalizer))
+    real_commit, failing = stage.output.commit, {}
+
+    async def commit(batch, group=""):
+        error = failing.pop(batch[0][0], None)
+        if error is not None:
+            raise error
+        return await real_commit(batch, group)
+
+    stage.output.commit = commit
+    failing[ids[0]] = ValueError("an argument Redis cannot take")
+    assert sorted(await stage.handle(entries[:4])) == ids[:2]  # the first part failed alone
+    assert await redis.xlen(settings.streams.normalized) == 2
+    failing[ids[4]] = RedisConnectionError("connection reset by peer")
+    with pytest.raises(RedisConnectionError):
+        await stage.handle(entries[4:])
+    assert await redis.xlen(settings.streams.normalized) == 2  # nor was the second part committed
+    pending = await redis.xpending_range(settings.streams.raw, NORMALIZE_GROUP, "-", "+", 10)
+    assert [p["message_id"] for p in pending] == ids[:2] + ids[4:]
 
 
 async def test_a_worker_that_died_between_batches_costs_no_entry_and_no_one_by_one_retry(normalizer):

@@ -381,9 +381,9 @@ async def test_a_batch_read_ahead_when_the_loop_stops_is_left_pending_uncounted_
     assert handled == ids  # each once, in order
 
 
-async def test_after_an_error_a_batch_read_ahead_is_handled_once(settings, redis):
+async def test_after_an_error_a_batch_read_ahead_is_handled_once_at_its_first_delivery(settings, redis):
     small = settings.model_copy(update={"batch_size": 2})
-    stream, handled, failed = small.streams.normalized, [], []
+    stream, first_tried_at, failed = small.streams.normalized, {}, []
     ids = [await redis.xadd(stream, {"event": "{}"}) for _ in range(6)]
 
     async def handle(entries):
@@ -391,19 +391,51 @@ async def test_after_an_error_a_batch_read_ahead_is_handled_once(settings, redis
             failed.append(1)
             await asyncio.sleep(0.05)  # the next batch is read ahead meanwhile
             raise RedisConnectionError("connection reset by peer")  # the loop starts over from its pending entries
-        handled.extend(entry.id for entry in entries)
+        for entry in entries:
+            assert entry.id not in first_tried_at, "handled twice"
+            first_tried_at[entry.id] = await _deliveries(redis, stream, entry.id)
         await redis.xack(stream, STORE_GROUP, *[entry.id for entry in entries])
         return {}
 
     loop = stage_loop(small, redis, stage="store", partition=small.streams.only, group=STORE_GROUP, handler=handle)
     async with running(loop):
-        await wait_until(lambda: _acked(redis, stream, STORE_GROUP) if len(handled) == 6 else _false())
-    assert sorted(handled) == ids and len(handled) == 6
+        await wait_until(lambda: _all_in(first_tried_at, ids))
+    # the batch that failed comes back at its second delivery; the one read ahead was never tried: its first
+    assert [first_tried_at[i] for i in ids] == [2, 2, 1, 1, 1, 1]
+
+
+async def test_a_batch_read_ahead_during_a_long_batch_is_not_reclaimed_by_its_own_loop(settings, redis):
+    quick = settings.model_copy(update={"batch_size": 2, "claim_idle_ms": 100})
+    stream, handled, first_tried_at = quick.streams.normalized, [], {}
+    ids = [await redis.xadd(stream, {"event": "{}"}) for _ in range(4)]
+
+    async def handle(entries):
+        if not handled:
+            await asyncio.sleep(0.4)  # longer than claim_idle_ms: the batch read ahead has been idle as long
+        for entry in entries:
+            first_tried_at.setdefault(entry.id, await _deliveries(redis, stream, entry.id))
+        handled.extend(entry.id for entry in entries)
+        await redis.xack(stream, STORE_GROUP, *[entry.id for entry in entries])
+        return {}
+
+    loop = stage_loop(quick, redis, stage="store", partition=quick.streams.only, group=STORE_GROUP, handler=handle)
+    async with running(loop):
+        await wait_until(lambda: _all_in(first_tried_at, ids))
+        await asyncio.sleep(0.3)  # a reclaim would have come by now
+    assert handled == ids
+    assert [first_tried_at[i] for i in ids] == [1, 1, 1, 1]
+
+
+async def _deliveries(redis, stream, entry_id):
+    (entry,) = await redis.xpending_range(stream, STORE_GROUP, min=entry_id, max=entry_id, count=1)
+    return entry["times_delivered"]
+
+
+async def _all_in(seen, ids):
+    return all(i in seen for i in ids)
 
 
 async def _pending_count(redis, stream, n):
     return (await redis.xpending(stream, STORE_GROUP))["pending"] == n
 
 
-async def _false():
-    return False

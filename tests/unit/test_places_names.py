@@ -24,6 +24,12 @@ def place_named(text: str, surface: str, gazetteer: Gazetteer):
     return next((p for p in places_in(text, gazetteer) if p.surface == surface), None)
 
 
+def assert_resolved(text: str, surface: str, geonames_id: int, gazetteer: Gazetteer) -> None:
+    place = place_named(text, surface, gazetteer)
+    assert place is not None, places_in(text, gazetteer)
+    assert place.geonames_id == geonames_id
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "geonames_id"),
     [
@@ -35,9 +41,7 @@ def place_named(text: str, surface: str, gazetteer: Gazetteer):
     ],
 )
 def test_a_name_opening_with_an_article_or_holding_a_connector_is_read_whole(gazetteer, text, surface, geonames_id):
-    place = place_named(text, surface, gazetteer)
-    assert place is not None, places_in(text, gazetteer)
-    assert place.geonames_id == geonames_id
+    assert_resolved(text, surface, geonames_id, gazetteer)
 
 
 @pytest.mark.parametrize(
@@ -66,9 +70,7 @@ def test_weather_world_regions_seas_streets_and_words_before_region_words_are_no
     ],
 )
 def test_articles_verbs_and_coasts_around_a_name_leave_it_a_place(gazetteer, text, surface, geonames_id):
-    place = place_named(text, surface, gazetteer)
-    assert place is not None, places_in(text, gazetteer)
-    assert place.geonames_id == geonames_id
+    assert_resolved(text, surface, geonames_id, gazetteer)
 
 
 def test_a_direction_opening_a_longer_name_after_the_province_of_is_not_a_region(gazetteer):
@@ -92,9 +94,7 @@ def test_an_abbreviation_that_is_also_a_particle_is_not_read_as_a_state(gazettee
     ],
 )
 def test_a_region_word_before_or_after_a_name_makes_it_the_region(gazetteer, text, surface, geonames_id):
-    place = place_named(text, surface, gazetteer)
-    assert place is not None, places_in(text, gazetteer)
-    assert place.geonames_id == geonames_id
+    assert_resolved(text, surface, geonames_id, gazetteer)
 
 
 def test_in_a_list_a_town_and_its_state_stay_a_pair(gazetteer):

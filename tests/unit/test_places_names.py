@@ -8,7 +8,7 @@ from services.normalize.places import BulletinContext, Gazetteer, find_places
 
 PORT_AU_PRINCE, EL_PASO, LE_HAVRE, DES_MOINES, LA_PAZ_BOLIVIA = 3718426, 5520993, 3003796, 4853828, 3911925
 WASHINGTON_STATE, NEW_YORK_STATE = 5815135, 5128638
-DONETSK_CITY, DONETSK_OBLAST = 709717, 709716
+DONETSK_CITY, DONETSK_OBLAST, NORTH_KIVU = 709717, 709716, 206938
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +91,7 @@ def test_an_abbreviation_that_is_also_a_particle_is_not_read_as_a_state(gazettee
         ("The case was found in the state of New York.", "New York", NEW_YORK_STATE),
         ("Shelling hit the Kiev region of Donetsk, the city's officials said.", "Donetsk", DONETSK_CITY),
         ("Fighting went on in the region of Donetsk.", "Donetsk", DONETSK_OBLAST),
+        ("Fighting flared in North Kivu province.", "North Kivu province", NORTH_KIVU),
     ],
 )
 def test_a_region_word_before_or_after_a_name_makes_it_the_region(gazetteer, text, surface, geonames_id):

@@ -149,7 +149,7 @@ def _with_region_word(text: str, tokens: list[Token], span: Span, gazetteer: Gaz
             if word.key == "state" and _opens_a_name(text, tokens, nxt):
                 return span  # "Youngstown State University": a school named after the town, not a state
             return span._replace(last=nxt, end=word.end, region_word=True)
-        if word.key in _LOWER_REGIONS or word.key == "state" and _state_of_a_country(span, gazetteer):
+        if word.key in _LOWER_REGIONS or word.key == "state" and _region_not_country(span, gazetteer):
             return span._replace(last=nxt, end=word.end, region_word=True)
     # 'the state of X', but not 'the Kiev region of Donetsk' (a district of the city), 'The State Of Media' (a
     # headline) or 'the province of Western Kasai' (a longer name)
@@ -161,7 +161,7 @@ def _with_region_word(text: str, tokens: list[Token], span: Span, gazetteer: Gaz
     return span
 
 
-def _state_of_a_country(span: Span, gazetteer: Gazetteer) -> bool:
+def _region_not_country(span: Span, gazetteer: Gazetteer) -> bool:
     """'Washington state', 'New York state': a name whose readings include a first-level region and no country
     (not 'Russian state media', a people's name, nor 'Mexico state oil company', the country's)."""
     features = {place.feature for place, _ in gazetteer.lookup(span.key)}
@@ -214,8 +214,8 @@ def _sentence_break(text: str, tokens: list[Token], i: int) -> bool:
 
 
 def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
-    if span.key in NEVER_PLACES or span.region_word and tokens[span.first].key in DIRECTIONS:
-        return False  # 'the Middle East region', 'the first Northern state'
+    if span.key in NEVER_PLACES or span.region_word and span.words == 1 and tokens[span.first].key in DIRECTIONS:
+        return False  # 'the Middle East region', 'the first Northern state' (but 'North Kivu province')
     if span.region_word or span.settlement_cue or span.county_list:
         return True
     # A name opening with a particle is, to these checks, one word: 'De Leon said', 'La Salle Street'.

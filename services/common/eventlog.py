@@ -181,6 +181,8 @@ class StageLoop:
             await self._run()
         finally:
             await self._give_back_ahead(uncount=True)
+            while self._untried:
+                await self._give_back(self._untried.pop(), uncount=True)
 
     async def _run(self) -> None:
         delay = 0.1
@@ -341,8 +343,12 @@ class StageLoop:
     async def _give_back(self, read: asyncio.Future, uncount: bool) -> None:
         try:
             entries = _entries(await read)
-            if entries and uncount and (self.assignment is None or self.assignment.holds(self.partition)):
-                await self._uncount(entries)
+        except Exception:  # noqa: BLE001 - the read failed: it handed this consumer nothing it could name
+            return
+        if not entries or not uncount or (self.assignment is not None and not self.assignment.holds(self.partition)):
+            return
+        try:
+            await self._uncount(entries)
         except Exception as exc:  # noqa: BLE001 - best effort: the entries stay pending, one delivery counted
             self.log.warning("could not take back the delivery of a batch read ahead", error=_describe(exc))
 
@@ -483,11 +489,6 @@ def _entries(reply: Any) -> list[Entry]:
         batches = list(reply.values())
         return [Entry(entry_id, fields or {}) for batch in batches for entry_id, fields in batch[0]]
     return [Entry(entry_id, fields or {}) for _stream, batch in reply for entry_id, fields in batch]
-
-
-def _retrieved(future: asyncio.Future) -> None:
-    if not future.cancelled():
-        future.exception()  # retrieved: an error of a read nobody waits for any more is not reported as lost
 
 
 def _describe(error: Exception) -> str:

@@ -113,3 +113,21 @@ def test_a_town_standing_in_for_a_province_needs_its_country_named(gazetteer):
     assert places_in("Fighting reached the Hostomel region.", gazetteer) == []  # a town of 16,000
     [place] = places_in("Fighting in Ukraine reached the Hostomel region.", gazetteer)[1:]
     assert place.name == "Hostomel" and place.country_code == "UA"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "geonames_id"),
+    [
+        ("ST. PARIS — Mourners gathered on Sunday.", "ST. PARIS", 5170013),  # Saint Paris, Ohio, not Paris
+        ("FT. WORTH — Police said the road reopened.", "FT. WORTH", 4691930),
+        ("PARIS, Tenn. — The council met on Monday.", "PARIS", 4647963),
+    ],
+)
+def test_datelines_in_capitals_read_their_abbreviations_and_states(gazetteer, text, surface, geonames_id):
+    assert_resolved(text, surface, geonames_id, gazetteer)
+
+
+def test_a_town_whose_namesakes_all_lie_outside_the_state_written_after_it_is_left_out(gazetteer):
+    # Belgrade, Minnesota is too small for the index; Belgrade, Serbia is not what the dateline says.
+    found = places_in("BELGRADE, Minn. -- A woman was found dead in a house fire.", gazetteer)
+    assert [(p.surface, p.name) for p in found] == [("Minn.", "Minnesota")]

@@ -77,7 +77,8 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | No
     if spans is None:
         spans = recognise(text, gazetteer)
     places = resolve_spans(text, spans, gazetteer, scene)
-    return [(s, p) for s, p in zip(spans, places, strict=True) if p is not None and is_supported(s, p, scene, places)]
+    return [(s, p) for i, (s, p) in enumerate(zip(spans, places, strict=True))
+            if p is not None and is_supported(s, p, scene, places) and not _outside_its_state(text, spans, places, i)]
 
 
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
@@ -117,6 +118,23 @@ def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | No
     code = place.country_code
     return (code is not None and scene.countries.get(code, 0) > 0) or any(
         p is not None and p is not place and p.country_code == code for p in places)
+
+
+def _outside_its_state(text: str, spans: list[Span], places: list[Place | None], i: int) -> bool:
+    """'BELGRADE, Minn.': the town the index has under that name is not in the state written after it (the one
+    meant is too small for the index), so it is left out rather than placed in Serbia. Only for a state written as
+    an abbreviation, which never starts a list ('Kharkiv, Sumy and Chernihiv' may read Sumy as the region)."""
+    place = places[i]
+    if place is None or place.feature not in ("city", "district") or i + 1 >= len(spans):
+        return False
+    if not spans[i + 1].key.endswith("."):
+        return False
+    area = _named_area(text, spans, places, i)
+    if area is None:
+        return False
+    if area.feature == "country":
+        return place.country_code != area.country_code
+    return place.country_code != area.country_code or place.admin1 != area.admin1
 
 
 def scene_of(places: list[Place]) -> Scene:

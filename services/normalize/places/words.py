@@ -10,7 +10,7 @@ from services.normalize.places.names import fold
 from services.normalize.places.people import Token
 
 T = TypeVar("T")
-_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|(?:St|Ste|Ft|Mt)\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|(?:St|Ste|Ft|Mt|ST|STE|FT|MT)\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$")
 
 

@@ -131,3 +131,20 @@ def test_a_town_whose_namesakes_all_lie_outside_the_state_written_after_it_is_le
     # Belgrade, Minnesota is too small for the index; Belgrade, Serbia is not what the dateline says.
     found = places_in("BELGRADE, Minn. -- A woman was found dead in a house fire.", gazetteer)
     assert [(p.surface, p.name) for p in found] == [("Minn.", "Minnesota")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The UK's South West region had floods.", [("UK", "GB")]),  # not South-West, Cameroon
+        ("Rain fell across the South East region.", []),  # not South East, Botswana
+        ("South Africa's North West province voted.", [("South Africa", "ZA"), ("North West province", "ZA")]),
+    ],
+)
+def test_a_region_named_by_compass_words_alone_needs_its_country_named(gazetteer, text, expected):
+    assert [(p.surface, p.country_code) for p in places_in(text, gazetteer)] == expected
+
+
+@pytest.mark.parametrize("text", ["LONDON, N.H. -- The select board met.", "BELGRADE, N.Y. -- A barn burned."])
+def test_a_state_abbreviation_with_several_dots_also_rules_out_a_namesake_abroad(gazetteer, text):
+    assert [p.country_code for p in places_in(text, gazetteer)] == ["US"]  # the state alone

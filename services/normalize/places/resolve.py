@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice
 from services.normalize.places.gazetteer import Gazetteer
+from services.normalize.places.lexicon import DIRECTIONS
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
 from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans
@@ -108,12 +109,15 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
 
 def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | None]) -> bool:
     """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it. A town
-    read from 'X province' or 'the region of X' (no region has that name) needs its country named."""
-    if place.feature != "city":
-        return True
-    if not span.names_a_region and (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
-                                    or span.settlement_cue):
-        return True  # ('in X province' cues the province, not the town)
+    read from 'X province' or 'the region of X' (no region has that name), and a region named by compass words
+    alone ('the North West region'), need their country named."""
+    compass = span.names_a_region and all(word in DIRECTIONS for word in span.key.split())
+    if not compass:  # ('the North East region': many countries have one)
+        if place.feature != "city":
+            return True
+        if not span.names_a_region and (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
+                                        or span.settlement_cue):
+            return True  # ('in X province' cues the province, not the town)
     # The scene's counts are all positive, so the country is named when the scene or another place names it.
     code = place.country_code
     return (code is not None and scene.countries.get(code, 0) > 0) or any(
@@ -127,8 +131,8 @@ def _outside_its_state(text: str, spans: list[Span], places: list[Place | None],
     place = places[i]
     if place is None or place.feature not in ("city", "district") or i + 1 >= len(spans):
         return False
-    if not spans[i + 1].key.endswith("."):
-        return False
+    if not text[spans[i + 1].start : spans[i + 1].end].endswith("."):
+        return False  # 'Minn.', 'N.H.'
     area = _named_area(text, spans, places, i)
     if area is None:
         return False

@@ -148,3 +148,8 @@ def test_a_region_named_by_compass_words_alone_needs_its_country_named(gazetteer
 @pytest.mark.parametrize("text", ["LONDON, N.H. -- The select board met.", "BELGRADE, N.Y. -- A barn burned."])
 def test_a_state_abbreviation_with_several_dots_also_rules_out_a_namesake_abroad(gazetteer, text):
     assert [p.country_code for p in places_in(text, gazetteer)] == ["US"]  # the state alone
+
+
+def test_a_town_opening_a_sentence_before_its_state_is_a_place_though_its_name_is_a_common_word(gazetteer):
+    found = places_in("Boston, Mass., and Providence, R.I., voted on Tuesday.", gazetteer)
+    assert [(p.surface, p.admin1) for p in found][:2] == [("Boston", "Massachusetts"), ("Mass.", "Massachusetts")]

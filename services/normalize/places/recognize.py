@@ -239,7 +239,19 @@ def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: G
         return True
     if reading == "area":
         return not (span.sentence_initial and frequency >= 5.0)
-    return not span.sentence_initial and (span.place_cue or reading == "large town")
+    if span.sentence_initial:
+        return _before_its_state(text, tokens, span, gazetteer)  # 'Boston, Mass., and ...', 'HOPE, Ark. --'
+    return span.place_cue or reading == "large town"
+
+
+def _before_its_state(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer) -> bool:
+    """True when ', ' and the name or abbreviation of a region or country follow: 'Boston, Mass.'."""
+    nxt = span.last + 1
+    if nxt >= len(tokens) or text[tokens[span.last].end : tokens[nxt].start] != ", " or not tokens[nxt].capitalised:
+        return False
+    key = tokens[nxt].key
+    keys = (key + ".", key) if text.startswith(".", tokens[nxt].end) else (key,)
+    return any(place.specificity <= 2 for k in keys for place, alternate in gazetteer.lookup(k) if not alternate)
 
 
 @lru_cache(maxsize=16384)

@@ -25,14 +25,14 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
     one two three four five six seven eight nine ten hundred thousand million billion
     first second third last next many much more most other others such same own each every both
     independence liberty victory unity freedom peace hope friendship harmony progress
-    media internet online video""".split()
+    media internet online video island islands isle valley gulf ocean sea pacific atlantic""".split()
 ) | frozenset((
     "el nino",  # the weather, not the Mexican town
     "middle east",  # a world region the index lacks, not the hamlet in Maryland
 ))
 
 CONNECTORS = frozenset(
-    "of the on upon de del della di da do dos das du des la le les el al am an and y sur en im au aux der sous op aan"
+    "of the on upon de del della di da do dos das du des la le les el al am an and y sur en es im au aux der sous op aan"
     .split()
 )
 # Connectors that may also open a name the index holds whole ('El Paso', 'Le Havre', 'Des Moines', 'Al Hudaydah');
@@ -57,8 +57,17 @@ ORGANISATION_TAILS = frozenset(
     center centre park pike parkway heights""".split()
 )
 
-# A capitalised word after a place's name that makes the two a sea's name: 'Indian Ocean', 'Persian Gulf', 'Azov Sea'.
-WATER_WORDS = frozenset("ocean sea gulf".split())
+# A capitalised word after a place's name that makes the two a natural feature's name, which the index lacks:
+# 'Indian Ocean', 'Persian Gulf', 'Plum Island', 'Salinas Valley', 'Islington Bay'.
+FEATURE_TAILS = frozenset(
+    "ocean sea gulf bay strait lake lakes island islands isle river creek valley canyon peninsula mountain mountains "
+    "beach falls farm".split()
+)
+# A capitalised word before a name that makes the two another place's name: 'Lake Vermont', 'Fort Benning',
+# 'Mount Hood', 'National Lakeshore' (where the index holds the whole name, 'Fort Worth', it is read whole first).
+FEATURE_HEADS = frozenset("lake mount mt fort ft river port bay cape point national".split())
+# '<feature> of X' names a water or a land, not X: 'the Gulf of Mexico', 'the Bay of Biscay'.
+FEATURES_OF = frozenset("gulf sea bay lake strait straits".split())
 
 # Words after "X" that make it the first-level region named after X: "Kharkiv Oblast", "the Donetsk region".
 REGION_WORDS = frozenset("oblast region province governorate krai prefecture state".split())

@@ -12,6 +12,9 @@ from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.lexicon import (
     CONNECTORS,
     DIRECTIONS,
+    FEATURE_HEADS,
+    FEATURE_TAILS,
+    FEATURES_OF,
     NAME_OPENERS,
     NEVER_PLACES,
     ORGANISATION_TAILS,
@@ -19,7 +22,6 @@ from services.normalize.places.lexicon import (
     PLACE_CUES,
     REGION_WORDS,
     SETTLEMENT_WORDS,
-    WATER_WORDS,
 )
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
@@ -29,6 +31,7 @@ _COUNTY_PLURALS = frozenset(("counties", "parishes"))
 COUNTY_WORDS = ("county", "parish")
 _LOWER_REGIONS = frozenset(("region", "province", "oblast"))  # region words written lower-case after a name
 _ARABIC_ARTICLES = frozenset(("al", "el"))
+_SAINTS = frozenset(("saint", "st", "ste", "san", "santa"))
 _CAPITALISED = attrgetter("capitalised")
 _KEY = attrgetter("key")
 
@@ -47,6 +50,7 @@ class Span(NamedTuple):
     sentence_initial: bool = False
     county_list: bool = False  # "in Barrow, Jackson and Madison counties"
     region_before: bool = False  # "the state of Washington": the word is outside the span
+    direction_before: bool = False  # "West Midlands", "Central Plateau": a capitalised compass word just before
 
     @property
     def names_a_region(self) -> bool:
@@ -72,6 +76,8 @@ def find_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Spa
         if span is None:
             continue
         span = _with_region_word(text, tokens, span, gazetteer)
+        if _after_compass_word(text, tokens, span):
+            span = span._replace(direction_before=True)
         if not span.region_word and _listed_before_counties(text, tokens, span.last + 1) \
                 and any(f"{span.key} {word}" in gazetteer for word in COUNTY_WORDS) \
                 and not _state_before_counties(text, tokens, span, gazetteer):
@@ -161,6 +167,15 @@ def _with_region_word(text: str, tokens: list[Token], span: Span, gazetteer: Gaz
     return span
 
 
+def _after_compass_word(text: str, tokens: list[Token], span: Span) -> bool:
+    """'West Midlands', 'Central Plateau'; not 'the province of Western Kasai', which says itself what it is."""
+    first = span.first
+    if first == 0 or not tokens[first - 1].capitalised or tokens[first - 1].key not in DIRECTIONS \
+            or text[tokens[first - 1].end : span.start] != " ":
+        return False
+    return not (first >= 3 and tokens[first - 2].key == "of" and tokens[first - 3].key in REGION_WORDS)
+
+
 def _region_not_country(span: Span, gazetteer: Gazetteer) -> bool:
     """'Washington state', 'New York state': a name whose readings include a first-level region and no country
     (not 'Russian state media', a people's name, nor 'Mexico state oil company', the country's)."""
@@ -218,6 +233,8 @@ def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: G
         return False  # 'the Middle East region', 'the first Northern state' (but 'North Kivu province')
     if span.region_word or span.settlement_cue or span.county_list:
         return True
+    if _names_another_feature(tokens, span):
+        return False
     # A name opening with a particle is, to these checks, one word: 'De Leon said', 'La Salle Street'.
     single = span.words == 1 or span.words == 2 and tokens[span.first].key in NAME_OPENERS
     if _after_person_title(tokens, span) or _inside_a_longer_name(text, tokens, span, headline):
@@ -242,6 +259,15 @@ def _looks_like_a_place(text: str, tokens: list[Token], span: Span, gazetteer: G
     if span.sentence_initial:
         return _before_its_state(text, tokens, span, gazetteer)  # 'Boston, Mass., and ...', 'HOPE, Ark. --'
     return span.place_cue or reading == "large town"
+
+
+def _names_another_feature(tokens: list[Token], span: Span) -> bool:
+    """'the Gulf of Mexico' (a sea named after the country), 'St. Peter's Square', 'St. Patrick's Day' (a saint's
+    square, church or feast, never the place named after the saint)."""
+    first = span.first
+    if first >= 2 and tokens[first - 1].key == "of" and tokens[first - 2].key in FEATURES_OF:
+        return True
+    return tokens[first].key in _SAINTS and span.last > first and tokens[span.last].possessive
 
 
 def _before_its_state(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer) -> bool:
@@ -289,6 +315,8 @@ def _inside_a_longer_name(text: str, tokens: list[Token], span: Span, headline: 
         return False  # "China-Russia": a hyphen joins two names as often as it builds one
     if previous.key in NAME_OPENERS and previous.key not in _ARABIC_ARTICLES:
         return True  # 'La Nina', 'Le Pen', 'Da Silva' (the index holds 'La Paz' whole, but Raqqa without 'Al')
+    if previous.key in FEATURE_HEADS or previous.key in FEATURE_TAILS:
+        return True  # 'Lake Vermont', 'Fort Benning' (the index holds 'Fort Worth' whole), 'Gulf Coast'
     if previous.key in DIRECTIONS or previous.key in CONNECTORS or previous.key in NEVER_PLACES:
         return False
     if previous.text.isupper() and len(previous.text) > 1:
@@ -313,8 +341,8 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
         return True
-    if tokens[nxt].key in WATER_WORDS:  # 'Indian Ocean', but 'the Texas Gulf Coast' is in Texas
-        return not (nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast")
+    if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island', but 'the Texas Gulf Coast' is in Texas
+        return not (nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast" and tokens[nxt + 1].capitalised)
     if tokens[nxt].key in PERSON_TITLES or tokens[nxt].key in REGION_WORDS or headline:
         return False
     if any(p.specificity <= 2 for p, alternate in gazetteer.lookup(tokens[nxt].key) if not alternate):

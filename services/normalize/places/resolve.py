@@ -22,6 +22,8 @@ _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
 _HOME_REGION = 1.5  # tuned on the whole dev set: 0 -> 0.8558, 1.5 -> 0.8570, 3 -> 0.8550 acc@161km
 _HOME_SHARE = 0.5
 SMALL_TOWN = 20_000
+CITY_REGION = 100_000  # a city this big names its surroundings: 'the Houston region'
+MAJOR_REGION = 2_000_000  # a region this big keeps its name after a compass word: 'Southern California'
 
 Key = TypeVar("Key")
 Region = tuple[str | None, str | None]  # (country code, first-level region)
@@ -78,8 +80,11 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | No
     if spans is None:
         spans = recognise(text, gazetteer)
     places = resolve_spans(text, spans, gazetteer, scene)
+    needy = [p is not None and needs_backing(s, p) for s, p in zip(spans, places, strict=True)]
+    backers = [p for s, p in zip(spans, places, strict=True) if p is not None and not _stands_in(s, p)]
     return [(s, p) for i, (s, p) in enumerate(zip(spans, places, strict=True))
-            if p is not None and is_supported(s, p, scene, places) and not _outside_its_state(text, spans, places, i)]
+            if p is not None and (not needy[i] or is_supported(p, scene, backers))
+            and not _outside_its_state(text, spans, places, i)]
 
 
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
@@ -107,21 +112,35 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
     return [options[i][pick] if pick >= 0 else None for i, pick in enumerate(picks)]
 
 
-def is_supported(span: Span, place: Place, scene: Scene, places: list[Place | None]) -> bool:
-    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it. A town
-    read from 'X province' or 'the region of X' (no region has that name), and a region named by compass words
-    alone ('the North West region'), need their country named."""
-    compass = span.names_a_region and all(word in DIRECTIONS for word in span.key.split())
-    if not compass:  # ('the North East region': many countries have one)
-        if place.feature != "city":
-            return True
-        if not span.names_a_region and (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
-                                        or span.settlement_cue):
-            return True  # ('in X province' cues the province, not the town)
+def needs_backing(span: Span, place: Place) -> bool:
+    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it."""
+    if _stands_in(span, place):
+        return True
+    # ('in X province' cues the province, not the town)
+    return place.feature == "city" and not (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
+                                            or span.settlement_cue)
+
+
+def _stands_in(span: Span, place: Place) -> bool:
+    """A reading that needs its country named, and never vouches for another's: a town read from 'X province' or
+    'the region of X' (no region has that name) unless a city big enough to name its surroundings, a region named
+    by compass words alone ('the North West region'), or a smaller region after a compass word ('West Midlands' is
+    not Zimbabwe's Midlands, but 'Southern California' is California)."""
+    if place.feature == "city":
+        return span.names_a_region and place.population < CITY_REGION
+    if place.feature not in ("region", "district"):
+        return False
+    compass = all(word in DIRECTIONS for word in span.key.split())
+    return compass or span.direction_before and place.population < MAJOR_REGION
+
+
+def is_supported(place: Place, scene: Scene, backers: list[Place]) -> bool:
+    """True when the place's country is named: in the scene, or by another of `backers` (a Rwandan town read from
+    'Nyanza Province' does not vouch for Rwanda's 'Eastern Province', so it is not one of them)."""
     # The scene's counts are all positive, so the country is named when the scene or another place names it.
     code = place.country_code
-    return (code is not None and scene.countries.get(code, 0) > 0) or any(
-        p is not None and p is not place and p.country_code == code for p in places)
+    return code is not None and (scene.countries.get(code, 0) > 0
+                                 or any(p is not place and p.country_code == code for p in backers))
 
 
 def _outside_its_state(text: str, spans: list[Span], places: list[Place | None], i: int) -> bool:
@@ -167,8 +186,10 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
         return [(p, False) for p, _ in regions]
     # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in, if a region could be
     # named after it ('Occidental province' in Congo is not the region of Occidental, California, a village).
-    towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1 and p.population >= SMALL_TOWN),
-                   key=lambda p: -p.population)
+    # The region must bear the town's name, as written or as the index spells it ('Gomel Region' is Gomelskaya
+    # Oblast, 'the Kiev region' Kyiv Oblast); 'the Houston region' is the city's surroundings, not Texas.
+    towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1 and p.population >= SMALL_TOWN
+                    and _bears_name(p.admin1, (span.key, p.name))), key=lambda p: -p.population)
     if towns:
         town = towns[0]
         assert town.admin1 is not None  # only towns with a region were kept
@@ -177,6 +198,11 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
         if named:
             return [(named[0], False)]
     return found
+
+
+def _bears_name(region: str, names: tuple[str, ...]) -> bool:
+    key = name_key(region)
+    return any(name_key(name) in key for name in names)
 
 
 def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:

@@ -1,0 +1,80 @@
+"""Seas, lakes, islands, forts and saints' feasts named after places; compass words before a region; a region
+read from a town's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.normalize.places import BulletinContext, Gazetteer, find_places
+
+DAR_ES_SALAAM, HOUSTON, KHARKIV_OBLAST, CALIFORNIA, MIDLANDS_ZIMBABWE = 160263, 4699066, 706482, 5332921, 886119
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return Gazetteer.load(tmp_path_factory.getbasetemp() / "wirelog-cache")
+
+
+def places_in(text: str, gazetteer: Gazetteer) -> list[tuple[str, int]]:
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    return [(p.surface, p.geonames_id) for p in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A tanker sank in the Gulf of Mexico.",  # not Mexico, nor Gulf province in Papua New Guinea
+        "Sailors crossed Lake Ontario in a storm.",  # not the province
+        "The ferry reached Plum Island at noon.",  # not Plum, Pennsylvania
+        "Walkers trekked across the North Island.",  # 'Island' is an old name of Iceland
+        "Growers in the Salinas Valley lost their crop.",
+        "Troops moved from Fort Benning.",  # not Benning, in Washington
+        "Crowds filled St. Peter's Square.",  # not Saint Peter parish, Antigua
+        "Parades marked St. Patrick's Day.",  # not Saint Patrick parish, Dominica
+        "Drought hit farms along the Indian Ocean coast.",  # not India
+    ],
+)
+def test_a_feature_named_after_a_place_is_not_the_place(gazetteer, text):
+    assert places_in(text, gazetteer) == []
+
+
+def test_a_lake_or_gulf_word_right_before_a_name_makes_the_name_part_of_it(gazetteer):
+    # 'Gulf Coast' is not the Coast region of Tanzania; the state before it stays a place.
+    assert places_in("Heavy storms hit the Texas Gulf Coast on Monday night.", gazetteer) == [("Texas", 4736286)]
+
+
+def test_a_name_with_es_inside_is_read_whole(gazetteer):
+    assert places_in("Cholera reached Dar es Salaam.", gazetteer) == [("Dar es Salaam", DAR_ES_SALAAM)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deaths rose in the West Midlands.",  # not the Midlands province of Zimbabwe
+        "Cases were reported in the Central Plateau.",  # not Plateau State, Nigeria
+    ],
+)
+def test_a_smaller_region_after_a_compass_word_needs_its_country_named(gazetteer, text):
+    assert places_in(text, gazetteer) == []
+
+
+def test_a_large_region_after_a_compass_word_is_that_region(gazetteer):
+    assert places_in("Snow fell across Southern California.", gazetteer) == [("California", CALIFORNIA)]
+
+
+def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_neighbour_in_the_text(gazetteer):
+    assert places_in("Zimbabwe's West Midlands had rain.", gazetteer)[1:] == [("Midlands", MIDLANDS_ZIMBABWE)]
+    # Two readings that each need their country named do not vouch for each other: both are Rwandan only by
+    # their names (Kenya's former provinces are not in the index).
+    assert places_in("Deaths were reported in Nyanza Province and in North Eastern Province.", gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cases rose in the Houston region.", [("Houston region", HOUSTON)]),  # the city's surroundings, not Texas
+        ("In Ukraine, shelling hit the Kharkov region.", [("Ukraine", 690791), ("Kharkov region", KHARKIV_OBLAST)]),
+    ],
+)
+def test_x_region_is_the_region_named_after_town_x_or_else_the_town(gazetteer, text, expected):
+    assert places_in(text, gazetteer) == expected

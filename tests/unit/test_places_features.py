@@ -78,3 +78,20 @@ def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_nei
 )
 def test_x_region_is_the_region_named_after_town_x_or_else_the_town(gazetteer, text, expected):
     assert places_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "geonames_id"),
+    [
+        # No town named DeKalb lies in DeKalb County, Georgia: the short form is the county itself.
+        ("Decatur is the seat of DeKalb County, Georgia. The DeKalb school board met on Monday.", "DeKalb", 4191014),
+        ("Avondale Estates plans a new park. Avondale residents can comment until May.", "Avondale", 4180638),
+        # Madison, Alabama lies in Madison County, Alabama: the town inside the county.
+        ("Madison County deputies arrested a man in Madison on Friday.", "Madison", 4074267),
+        # A one-word name that is a state stays the state.
+        ("Kansas City fans cheered. Kansas voters go to the polls in November.", "Kansas", 4273857),
+    ],
+)
+def test_a_one_word_name_opening_a_longer_name_of_the_same_text_stands_for_it(gazetteer, text, surface, geonames_id):
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice
+from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, near
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.lexicon import DIRECTIONS
 from services.normalize.places.model import Place
@@ -24,6 +24,8 @@ _HOME_SHARE = 0.5
 SMALL_TOWN = 20_000
 CITY_REGION = 100_000  # a city this big names its surroundings: 'the Houston region'
 MAJOR_REGION = 2_000_000  # a region this big keeps its name after a compass word: 'Southern California'
+# Last words of a longer name whose first word alone may stand for it later in a text: 'DeKalb County' -> 'DeKalb'.
+SHORT_FORM_TAILS = frozenset(("county", "parish", "township", "estates", "borough"))
 
 Key = TypeVar("Key")
 Region = tuple[str | None, str | None]  # (country code, first-level region)
@@ -79,12 +81,32 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | No
     small towns left out."""
     if spans is None:
         spans = recognise(text, gazetteer)
-    places = resolve_spans(text, spans, gazetteer, scene)
+    places = _short_forms(spans, resolve_spans(text, spans, gazetteer, scene), gazetteer)
     needy = [p is not None and needs_backing(s, p) for s, p in zip(spans, places, strict=True)]
     backers = [p for s, p in zip(spans, places, strict=True) if p is not None and not _stands_in(s, p)]
     return [(s, p) for i, (s, p) in enumerate(zip(spans, places, strict=True))
             if p is not None and (not needy[i] or is_supported(p, scene, backers))
             and not _outside_its_state(text, spans, places, i)]
+
+
+def _short_forms(spans: list[Span], places: list[Place | None], gazetteer: Gazetteer) -> list[Place | None]:
+    """'DeKalb' in a story that also says 'DeKalb County', 'Avondale' after 'Avondale Estates': a one-word town name
+    that opens a longer name of the same text stands for that place, or for its namesake town inside it."""
+    longer = {span.key: place for span, place in zip(spans, places, strict=True)
+              if place is not None and span.words > 1 and span.key.rsplit(" ", 1)[-1] in SHORT_FORM_TAILS}
+    if not longer:
+        return places  # most texts
+    out = list(places)
+    for i, (span, place) in enumerate(zip(spans, places, strict=True)):
+        if span.words != 1 or place is None or place.specificity <= 2:
+            continue  # 'Kansas' in a story about Kansas City is still the state
+        whole = next((p for key, p in longer.items() if key.startswith(span.key + " ")), None)
+        if whole is None or whole.geonames_id == place.geonames_id:
+            continue
+        inside = [p for p, alternate in gazetteer.lookup(span.key) if not alternate and p.feature == "city"
+                  and p.country_code == whole.country_code and p.admin1 == whole.admin1 and near(p, whole) > 0]
+        out[i] = max(inside, key=lambda p: p.population) if inside else whole
+    return out
 
 
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:

@@ -95,3 +95,16 @@ def test_x_region_is_the_region_named_after_town_x_or_else_the_town(gazetteer, t
 def test_a_one_word_name_opening_a_longer_name_of_the_same_text_stands_for_it(gazetteer, text, surface, geonames_id):
     found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
     assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The White House said on Monday it would not talk to Hamas.",  # not Casablanca (in translation), not Hamm
+        "The State Duma approved the law in a final reading.",  # the parliament, not the Syrian town
+        "Sens. Tim Grendell and Ann Wells voted against the bill.",  # senators, not Sens, France
+        "A new Wal-Mart opened on Friday.",  # not Mart, Texas
+    ],
+)
+def test_institutions_written_like_a_place_in_another_language_are_not_places(gazetteer, text):
+    assert places_in(text, gazetteer) == []

@@ -29,6 +29,11 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
 ) | frozenset((
     "el nino",  # the weather, not the Mexican town
     "middle east",  # a world region the index lacks, not the hamlet in Maryland
+    "white house",  # the presidency, not Casablanca (its name in translation)
+    "hamas",  # the movement, not Hamm
+    "duma",  # the Russian parliament; the Syrian town is written Douma
+    "sens",  # 'Sens. Tim Grendell': senators, not the French town
+    "mart",  # 'Wal-Mart', not Mart, Texas
 ))
 
 CONNECTORS = frozenset(

@@ -108,3 +108,13 @@ def test_a_one_word_name_opening_a_longer_name_of_the_same_text_stands_for_it(ga
 )
 def test_institutions_written_like_a_place_in_another_language_are_not_places(gazetteer, text):
     assert places_in(text, gazetteer) == []
+
+
+def test_armed_groups_and_weapons_named_like_villages_are_not_places(gazetteer):
+    text = "Wagner fighters left Bakhmut as Grad rockets and an Iskander missile hit it, NATO and Forbes reported."
+    assert [surface for surface, _ in places_in(text, gazetteer)] == ["Bakhmut"]
+
+
+def test_a_region_whose_index_name_is_a_legal_phrase_is_called_by_its_common_name(gazetteer):
+    [place] = find_places("Troops are stationed in Transnistria.", gazetteer)
+    assert place.name == "Transnistria" and place.country_code == "MD"

@@ -34,6 +34,11 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
     "duma",  # the Russian parliament; the Syrian town is written Douma
     "sens",  # 'Sens. Tim Grendell': senators, not the French town
     "mart",  # 'Wal-Mart', not Mart, Texas
+    # Names of the war's armed groups, weapons and press that villages somewhere also bear
+    "wagner",  # the Wagner Group, not Wagner, Brazil
+    "nato",  # not Nato in the Philippines (an acronym of four letters)
+    "grad", "iskander", "bayraktar",  # rocket launchers, missiles and drones
+    "forbes",  # the magazine, not Forbes, New South Wales
 ))
 
 CONNECTORS = frozenset(

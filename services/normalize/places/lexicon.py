@@ -42,7 +42,8 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
 ))
 
 CONNECTORS = frozenset(
-    "of the on upon de del della di da do dos das du des la le les el al am an and y sur en es im au aux der sous op aan"
+    "of the on upon de del della di da do dos das du des la le les el al am an and y sur en es im au aux der sous op "
+    "aan"
     .split()
 )
 # Connectors that may also open a name the index holds whole ('El Paso', 'Le Havre', 'Des Moines', 'Al Hudaydah');

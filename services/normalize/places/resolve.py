@@ -111,15 +111,15 @@ def _short_forms(spans: list[Span], places: list[Place | None], gazetteer: Gazet
 
 def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Scene) -> list[Place | None]:
     """A first guess for every span, then each span scored in the light of the others and their votes."""
-    candidates = [_candidates(span, gazetteer) for span in spans]
-    if all(len(c) == 1 for c in candidates):
-        return [c[0][0] for c in candidates]  # every name unambiguous, as in most items: nothing to weigh
-    first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(candidates, spans, strict=True)]
-    steering = [p if p is not None and _confident(c) else None for p, c in zip(first, candidates, strict=True)]
+    readings = [candidates(span, gazetteer) for span in spans]
+    if all(len(c) == 1 for c in readings):
+        return [c[0][0] for c in readings]  # every name unambiguous, as in most items: nothing to weigh
+    first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(readings, spans, strict=True)]
+    steering = [p if p is not None and _confident(c) else None for p, c in zip(first, readings, strict=True)]
     everyone = scene.merged(scene_of([p for p in steering if p is not None]))
     options: list[list[Place]] = []
     scores: list[list[float]] = []
-    for i, (found, span) in enumerate(zip(candidates, spans, strict=True)):
+    for i, (found, span) in enumerate(zip(readings, spans, strict=True)):
         if len(found) == 1:  # most names: nothing to weigh
             options.append([found[0][0]])
             scores.append([0.0])
@@ -194,7 +194,9 @@ def scene_of(places: list[Place]) -> Scene:
     return Scene(countries, regions)
 
 
-def _candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
+def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
+    """Every place the span's name may be read as, with its alternate flag; a county list ('Barrow and Jackson
+    counties') or a region word ('Kharkiv Oblast', 'the state of X') narrows them to areas."""
     found = gazetteer.lookup(span.key)
     if span.county_list:
         counties = [(p, False) for word in COUNTY_WORDS for p, _ in gazetteer.lookup(f"{span.key} {word}")]
@@ -231,9 +233,9 @@ def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:
     return len([p for p, alternate in gazetteer.lookup(span.key) if not alternate]) == 1
 
 
-def _confident(candidates: list[tuple[Place, bool]]) -> bool:
+def _confident(readings: list[tuple[Place, bool]]) -> bool:
     """A name that is unambiguous, or a country or region, may steer the others."""
-    primary = [p for p, alternate in candidates if not alternate]
+    primary = [p for p, alternate in readings if not alternate]
     return len(primary) == 1 or any(p.specificity <= 2 for p in primary)
 
 

@@ -1,0 +1,25 @@
+"""The place evaluation's split of resolution misses: a reading within 161 km passed over, or none in the index."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.normalize.evaluation.places import passed_over
+from services.normalize.places import Gazetteer, find_places
+
+PARIS_TEXAS = {"lat": 33.66, "lon": -95.56}
+MID_ATLANTIC = {"lat": 30.0, "lon": -40.0}
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return Gazetteer.load(tmp_path_factory.getbasetemp() / "wirelog-cache")
+
+
+def test_a_miss_is_the_rankings_when_the_index_has_a_reading_near_the_gold_point(gazetteer):
+    text = "Storms hit Paris overnight."
+    [paris] = find_places(text, gazetteer)
+    assert paris.country_code == "FR"  # the capital, with nothing around it
+    predicted = paris.model_dump()
+    assert passed_over(text, predicted, PARIS_TEXAS, gazetteer)  # Paris, Texas was a reading
+    assert not passed_over(text, predicted, MID_ATLANTIC, gazetteer)  # no Paris lies there

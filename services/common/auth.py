@@ -226,7 +226,13 @@ def _documented(description: str) -> dict[str, Any]:
     return {"description": description}
 
 
+# Answered by the HTTP server in plain text, before any route; an operation may give 400 more meanings of its own.
+MALFORMED_HTTP = 400
 ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    MALFORMED_HTTP: {
+        "description": "Not valid HTTP (a malformed request line or header): the HTTP server rejects it first.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
     401: _documented("No token, or an unknown one (only when tokens are configured)."),
     403: _documented("The token lacks the scope, or may not push for the bulletin's source."),
     414: _documented("Query string longer than WIRELOG_MAX_QUERY_BYTES."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemas import Bulletin
-from services.common.auth import ACCESS_RESPONSES
+from services.common.auth import ACCESS_RESPONSES, MALFORMED_HTTP
 
 # Media types the route reads; the route parses the raw body itself, so FastAPI cannot infer them.
 BODY_MEDIA_TYPES = (
@@ -55,7 +55,8 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 PUSH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **{status: _problem(doc["description"]) for status, doc in ACCESS_RESPONSES.items()},
+    **{status: doc if status == MALFORMED_HTTP else _problem(doc["description"])
+       for status, doc in ACCESS_RESPONSES.items()},
     202: {"description": "Every bulletin accepted, duplicate or rejected, listed in `results`."},
     403: _problem("The token lacks the push scope, or may not push for a bulletin's source; nothing was accepted."),
     413: _problem("Body over WIRELOG_MAX_BODY_BYTES, or more than WIRELOG_MAX_BULLETINS_PER_REQUEST bulletins."),

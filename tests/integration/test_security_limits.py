@@ -173,3 +173,26 @@ async def test_injection_like_sources_cannot_reach_a_redis_key(settings, redis):
     assert ok.status_code == 422  # the control characters in external_id are refused
     keys = {key async for key in redis.scan_iter(match=f"{settings.stream_prefix}:*")}
     assert keys <= {settings.streams.raw, settings.streams.bulletin_index, f"{settings.stream_prefix}:partitions"}
+
+
+def test_a_request_that_is_not_valid_http_gets_the_documented_400_and_the_server_keeps_serving(settings, redis):
+    import socket
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    from services.common.auth import MALFORMED_HTTP
+    from services.ingest.app import create_app as create_ingest_app
+    from tests.integration.helpers import serving
+
+    app = create_ingest_app(settings)
+    # Every route with an access check documents the HTTP server's own 400, so a client reading the contract knows it.
+    documented = {path: set(ops["post"]["responses"]) for path, ops in app.openapi()["paths"].items() if "post" in ops}
+    assert str(MALFORMED_HTTP) in documented["/v1/bulletins"]
+    with serving(app) as url:
+        address = urlsplit(url)
+        with socket.create_connection((address.hostname, address.port), timeout=10) as raw:
+            raw.sendall(b"POST /v1/bulletins HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n")
+            answer = raw.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+        assert httpx.get(f"{url}/readyz").status_code == 200

@@ -54,11 +54,11 @@ def test_a_name_with_es_inside_is_read_whole(gazetteer):
         "Cases were reported in the Central Plateau.",  # not Plateau State, Nigeria
     ],
 )
-def test_a_smaller_region_after_a_compass_word_needs_its_country_named(gazetteer, text):
+def test_a_region_named_only_by_a_kind_of_area_after_a_compass_word_needs_its_country_named(gazetteer, text):
     assert places_in(text, gazetteer) == []
 
 
-def test_a_large_region_after_a_compass_word_is_that_region(gazetteer):
+def test_a_region_with_a_proper_name_after_a_compass_word_is_that_region(gazetteer):
     assert places_in("Snow fell across Southern California.", gazetteer) == [("California", CALIFORNIA)]
 
 
@@ -118,3 +118,27 @@ def test_armed_groups_and_weapons_named_like_villages_are_not_places(gazetteer):
 def test_a_region_whose_index_name_is_a_legal_phrase_is_called_by_its_common_name(gazetteer):
     [place] = find_places("Troops are stationed in Transnistria.", gazetteer)
     assert place.name == "Transnistria" and place.country_code == "MD"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "geonames_id"),
+    [
+        ("San Francisco's mayor announced a new budget on Tuesday.", "San Francisco", 5391959),  # a saint's city
+        ("St. Petersburg's governor declared an emergency.", "St. Petersburg", 498817),
+        ("A typhoon struck Hainan Island in southern China.", "Hainan", 1809054),  # the island is the province
+        ("Refineries along the Texas Gulf coast shut down on Monday.", "Texas", 4736286),
+        ("Storms hit Jackson County, Mo., and Jackson, Miss., on Tuesday.", "Jackson", 4431410),  # its state named
+        ("Jackson County officials met. The governor in Jackson signed the order.", "Jackson", 4431410),  # a city
+        ("Deputies in Washington County arrested a man. Lawmakers in Washington debated.", "Washington", 4140963),
+        ("Shelling hit the Zaporozhye region.", "Zaporozhye region", 687699),  # spelt otherwise in the index
+        ("Drones hit the Kaluga region.", "Kaluga region", 553899),
+        ("Wildfires spread across Eastern Montana on Tuesday.", "Montana", 5667009),  # a state, not a kind of area
+    ],
+)
+def test_saints_cities_island_provinces_and_named_towns_keep_their_reading(gazetteer, text, surface, geonames_id):
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id], found
+
+
+def test_a_sea_of_flags_is_no_sea(gazetteer):
+    assert places_in("A sea of Ukrainian flags filled the square.", gazetteer) == [("Ukrainian", 690791)]

@@ -32,6 +32,9 @@ COUNTY_WORDS = ("county", "parish")
 _LOWER_REGIONS = frozenset(("region", "province", "oblast"))  # region words written lower-case after a name
 _ARABIC_ARTICLES = frozenset(("al", "el"))
 _SAINTS = frozenset(("saint", "st", "ste", "san", "santa"))
+_SAINTS_DAYS_AND_HOUSES = frozenset(
+    "day eve square church cathedral basilica chapel abbey parish hospital college school university academy".split())
+_ISLANDS = frozenset(("island", "islands", "isle"))
 _CAPITALISED = attrgetter("capitalised")
 _KEY = attrgetter("key")
 
@@ -265,9 +268,13 @@ def _names_another_feature(tokens: list[Token], span: Span) -> bool:
     """'the Gulf of Mexico' (a sea named after the country), 'St. Peter's Square', 'St. Patrick's Day' (a saint's
     square, church or feast, never the place named after the saint)."""
     first = span.first
-    if first >= 2 and tokens[first - 1].key == "of" and tokens[first - 2].key in FEATURES_OF:
-        return True
-    return tokens[first].key in _SAINTS and span.last > first and tokens[span.last].possessive
+    if first >= 2 and tokens[first - 1].key == "of" and tokens[first - 2].key in FEATURES_OF \
+            and tokens[first - 2].capitalised:
+        return True  # (not 'a sea of Ukrainian flags')
+    if tokens[first].key not in _SAINTS or span.last == first or not tokens[span.last].possessive:
+        return False
+    after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
+    return after is not None and after.capitalised and after.key in _SAINTS_DAYS_AND_HOUSES  # not "San Diego's mayor"
 
 
 def _before_its_state(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer) -> bool:
@@ -341,8 +348,11 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
         return True
-    if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island', but 'the Texas Gulf Coast' is in Texas
-        return not (nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast" and tokens[nxt + 1].capitalised)
+    if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
+        if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
+            return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)
+        # 'Hainan Island', 'Sakhalin Island': the island is the province
+        return tokens[nxt].key not in _ISLANDS or not any(p.feature == "region" for p, _ in gazetteer.lookup(span.key))
     if tokens[nxt].key in PERSON_TITLES or tokens[nxt].key in REGION_WORDS or headline:
         return False
     if any(p.specificity <= 2 for p, alternate in gazetteer.lookup(tokens[nxt].key) if not alternate):

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, near
 from services.normalize.places.gazetteer import Gazetteer
-from services.normalize.places.lexicon import DIRECTIONS
+from services.normalize.places.lexicon import DIRECTIONS, REGION_WORDS
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
 from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans
@@ -22,10 +22,17 @@ _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
 _HOME_REGION = 1.5  # tuned on the whole dev set: 0 -> 0.8558, 1.5 -> 0.8570, 3 -> 0.8550 acc@161km
 _HOME_SHARE = 0.5
 SMALL_TOWN = 20_000
-CITY_REGION = 100_000  # a city this big names its surroundings: 'the Houston region'
-MAJOR_REGION = 2_000_000  # a region this big keeps its name after a compass word: 'Southern California'
+# A city this big is known by its own name: it names its surroundings ('the Houston region'), and 'Jackson' is not
+# a short form of 'Jackson County'.
+LARGE_CITY = 100_000
 # Last words of a longer name whose first word alone may stand for it later in a text: 'DeKalb County' -> 'DeKalb'.
 SHORT_FORM_TAILS = frozenset(("county", "parish", "township", "estates", "borough"))
+_STEM = 4  # letters two spellings of a region's name share: 'Zapo-rizhzhia', 'Zapo-rozhye'
+# Words a region's name may consist of and still name a kind of area rather than one place: after a compass word
+# ('West Midlands', 'Central Plateau', 'North Eastern Province') many countries have one.
+_GENERIC_AREAS = frozenset(
+    "midlands highlands lowlands uplands plateau plateaux plains coast coastal delta lakes islands valley hills "
+    "mountains interior".split()) | REGION_WORDS | DIRECTIONS
 
 Key = TypeVar("Key")
 Region = tuple[str | None, str | None]  # (country code, first-level region)
@@ -81,7 +88,7 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | No
     small towns left out."""
     if spans is None:
         spans = recognise(text, gazetteer)
-    places = _short_forms(spans, resolve_spans(text, spans, gazetteer, scene), gazetteer)
+    places = _short_forms(text, spans, resolve_spans(text, spans, gazetteer, scene), gazetteer)
     needy = [p is not None and needs_backing(s, p) for s, p in zip(spans, places, strict=True)]
     backers = [p for s, p in zip(spans, places, strict=True) if p is not None and not _stands_in(s, p)]
     return [(s, p) for i, (s, p) in enumerate(zip(spans, places, strict=True))
@@ -89,19 +96,20 @@ def locate(text: str, gazetteer: Gazetteer, scene: Scene, spans: list[Span] | No
             and not _outside_its_state(text, spans, places, i)]
 
 
-def _short_forms(spans: list[Span], places: list[Place | None], gazetteer: Gazetteer) -> list[Place | None]:
-    """'DeKalb' in a story that also says 'DeKalb County', 'Avondale' after 'Avondale Estates': a one-word town name
-    that opens a longer name of the same text stands for that place, or for its namesake town inside it."""
+def _short_forms(text: str, spans: list[Span], places: list[Place | None], gazetteer: Gazetteer) -> list[Place | None]:
+    """'DeKalb' beside 'DeKalb County', 'Avondale' beside 'Avondale Estates': a one-word town name that opens a
+    longer name of the same text stands for that place, or for its namesake town inside it. Not a large city, nor a
+    town with its state written after it ('Jackson County, Mo., and Jackson, Miss.')."""
     longer = {span.key: place for span, place in zip(spans, places, strict=True)
               if place is not None and span.words > 1 and span.key.rsplit(" ", 1)[-1] in SHORT_FORM_TAILS}
     if not longer:
         return places  # most texts
     out = list(places)
     for i, (span, place) in enumerate(zip(spans, places, strict=True)):
-        if span.words != 1 or place is None or place.specificity <= 2:
-            continue  # 'Kansas' in a story about Kansas City is still the state
+        if span.words != 1 or place is None or place.specificity <= 2 or place.population >= LARGE_CITY:
+            continue  # 'Kansas' in a story about Kansas City is still the state, 'Jackson' the city
         whole = next((p for key, p in longer.items() if key.startswith(span.key + " ")), None)
-        if whole is None or whole.geonames_id == place.geonames_id:
+        if whole is None or whole.geonames_id == place.geonames_id or _named_area(text, spans, places, i) is not None:
             continue
         inside = [p for p, alternate in gazetteer.lookup(span.key) if not alternate and p.feature == "city"
                   and p.country_code == whole.country_code and p.admin1 == whole.admin1 and near(p, whole) > 0]
@@ -145,15 +153,16 @@ def needs_backing(span: Span, place: Place) -> bool:
 
 def _stands_in(span: Span, place: Place) -> bool:
     """A reading that needs its country named, and never vouches for another's: a town read from 'X province' or
-    'the region of X' (no region has that name) unless a city big enough to name its surroundings, a region named
-    by compass words alone ('the North West region'), or a smaller region after a compass word ('West Midlands' is
-    not Zimbabwe's Midlands, but 'Southern California' is California)."""
+    'the region of X' (no region has that name) unless a city big enough to name its surroundings, or a region
+    whose name names only a kind of area ('the North West region', 'Eastern Province', and after a compass word
+    'West Midlands', 'Central Plateau'; but 'Southern California' is California)."""
     if place.feature == "city":
-        return span.names_a_region and place.population < CITY_REGION
+        return span.names_a_region and place.population < LARGE_CITY
     if place.feature not in ("region", "district"):
         return False
-    compass = all(word in DIRECTIONS for word in span.key.split())
-    return compass or span.direction_before and place.population < MAJOR_REGION
+    words = span.key.split()
+    return all(word in DIRECTIONS or word in REGION_WORDS for word in words) or (
+        span.direction_before and all(word in _GENERIC_AREAS for word in words))
 
 
 def is_supported(place: Place, scene: Scene, backers: list[Place]) -> bool:
@@ -225,8 +234,10 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 
 
 def _bears_name(region: str, names: tuple[str, ...]) -> bool:
-    key = name_key(region)
-    return any(name_key(name) in key for name in names)
+    """True when the region's name opens like one of the names: 'Kirovohrad Oblast' and 'Kirovograd', 'Kaluzhskaya
+    oblast' and 'Kaluga', 'Zaporizhzhia Oblast' and 'Zaporozhye' (spellings differ past the first letters)."""
+    stem = name_key(region)[:_STEM]
+    return any(name_key(name)[:_STEM] == stem for name in names)
 
 
 def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:

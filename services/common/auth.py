@@ -228,9 +228,11 @@ def _documented(description: str) -> dict[str, Any]:
 
 # Answered by the HTTP server in plain text, before any route; an operation may give 400 more meanings of its own.
 MALFORMED_HTTP = 400
+_MALFORMED = "a request that is not valid HTTP (a malformed request line or header), which the HTTP server answers " \
+             "in plain text before any route"
 ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
     MALFORMED_HTTP: {
-        "description": "Not valid HTTP (a malformed request line or header): the HTTP server rejects it first.",
+        "description": f"{_MALFORMED[0].upper()}{_MALFORMED[1:]}.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
     },
     401: _documented("No token, or an unknown one (only when tokens are configured)."),
@@ -239,3 +241,8 @@ ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: _documented("Rate limit of the token reached; see Retry-After."),
     431: _documented("Headers larger than WIRELOG_MAX_HEADER_BYTES."),
 }
+
+
+def with_bad_request(description: str) -> dict[int | str, dict[str, Any]]:
+    """The access responses with an operation's own meaning of 400 added to the HTTP server's, not replacing it."""
+    return {**ACCESS_RESPONSES, MALFORMED_HTTP: _documented(f"{description.rstrip('.')}; or {_MALFORMED}.")}

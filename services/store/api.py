@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from services.common.auth import ACCESS_RESPONSES, require
+from services.common.auth import ACCESS_RESPONSES, require, with_bad_request
 from services.store.filters import event_filters
 from services.store.queries import BadCursor, EventFilters, get_bulletin, get_event, list_events
 
@@ -33,7 +33,7 @@ def query_routes() -> APIRouter:
             return JSONResponse(status_code=503, content={"status": "unavailable", "reason": str(exc)[:200]})
         return JSONResponse(content={"status": "ready"})
 
-    @router.get("/v1/events", dependencies=READ, responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}})
+    @router.get("/v1/events", dependencies=READ, responses=with_bad_request("Bad cursor."))
     def events(
         request: Request,
         filters: Annotated[EventFilters, Depends(event_filters)],

@@ -25,7 +25,7 @@ from redis.exceptions import ResponseError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from schemas.streams import STORE_GROUP
-from services.common.auth import ACCESS_RESPONSES, require
+from services.common.auth import require, with_bad_request
 from services.common.eventlog import MAX_ID_PART, is_stream_id
 from services.common.redis import async_client
 from services.common.settings import Settings
@@ -131,7 +131,7 @@ def live_routes() -> APIRouter:
         "/v1/events/stream",
         response_class=EventSourceResponse,
         dependencies=[require("read")],
-        responses={**ACCESS_RESPONSES, 400: {"description": "Last-Event-ID or `after` is not a position."}},
+        responses=with_bad_request("Last-Event-ID or `after` is not a position."),
     )
     async def stream(
         request: Request,

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 
-from services.common.auth import ACCESS_RESPONSES, require
+from services.common.auth import require, with_bad_request
 from services.store.live import format_position, live_routes, parse_position, settled_up_to
 from services.store.filters import event_filters
 from services.store.overview import overview
@@ -41,7 +41,7 @@ def web_routes() -> APIRouter:
         return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers={"Cache-Control": "no-cache"})
 
     @router.get(
-        "/v1/overview", dependencies=[require("read")], responses={**ACCESS_RESPONSES, 400: {"description": "Bad cursor."}}
+        "/v1/overview", dependencies=[require("read")], responses=with_bad_request("Bad cursor.")
     )
     async def summary(
         request: Request,

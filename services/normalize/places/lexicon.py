@@ -36,6 +36,7 @@ NEVER_PLACES = MONTHS | WEEKDAYS | frozenset(
     "mart",  # 'Wal-Mart', not Mart, Texas
     # Names of the war's armed groups, weapons and press that villages somewhere also bear
     "wagner",  # the Wagner Group, not Wagner, Brazil
+    "azov",  # the Azov regiment (and 'the Sea of Azov'), far more often than the Russian town
     "nato",  # not Nato in the Philippines (an acronym of four letters)
     "grad", "iskander", "bayraktar",  # rocket launchers, missiles and drones
     "forbes",  # the magazine, not Forbes, New South Wales

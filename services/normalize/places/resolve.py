@@ -25,7 +25,7 @@ SMALL_TOWN = 20_000
 # A city this big is known by its own name: it names its surroundings ('the Houston region'), and 'Jackson' is not
 # a short form of 'Jackson County'.
 LARGE_CITY = 100_000
-# Last words of a longer name whose first word alone may stand for it later in a text: 'DeKalb County' -> 'DeKalb'.
+# Last words of a longer name whose first word alone may stand for it elsewhere in a text: 'DeKalb County', 'DeKalb'.
 SHORT_FORM_TAILS = frozenset(("county", "parish", "township", "estates", "borough"))
 _STEM = 4  # letters two spellings of a region's name share: 'Zapo-rizhzhia', 'Zapo-rozhye'
 # Words a region's name may consist of and still name a kind of area rather than one place: after a compass word
@@ -143,10 +143,10 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
 
 
 def needs_backing(span: Span, place: Place) -> bool:
-    """A small town named by one word needs backing: its country named nearby, or 'in'/'near' before it."""
+    """A reading that needs its country named in the text: a stand-in (see _stands_in), or a small town named by
+    one word with no 'in'/'near'/'the city of' before it."""
     if _stands_in(span, place):
         return True
-    # ('in X province' cues the province, not the town)
     return place.feature == "city" and not (place.population >= SMALL_TOWN or span.words > 1 or span.place_cue
                                             or span.settlement_cue)
 
@@ -219,8 +219,8 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
         return [(p, False) for p, _ in regions]
     # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in, if a region could be
     # named after it ('Occidental province' in Congo is not the region of Occidental, California, a village).
-    # The region must bear the town's name, as written or as the index spells it ('Gomel Region' is Gomelskaya
-    # Oblast, 'the Kiev region' Kyiv Oblast); 'the Houston region' is the city's surroundings, not Texas.
+    # The region's name must open like the town's, as written or as the index spells it ('Gomel Region' is
+    # Gomelskaya Oblast, 'the Kiev region' Kyiv Oblast); 'the Houston region' is the city's surroundings, not Texas.
     towns = sorted((p for p, _ in found if p.feature == "city" and p.admin1 and p.population >= SMALL_TOWN
                     and _bears_name(p.admin1, (span.key, p.name))), key=lambda p: -p.population)
     if towns:

@@ -86,3 +86,21 @@ def test_index_is_cached_on_disk_and_reloaded_without_rebuilding(gazetteer, tmp_
 def test_cache_file_name_depends_on_the_directory_only_through_its_location(tmp_path):
     assert cache_path(tmp_path).parent == tmp_path
     assert cache_path(tmp_path).name == cache_path(tmp_path / "other").name
+
+
+def _region(gazetteer: Gazetteer, key: str):
+    return next(place for place, _ in gazetteer.lookup(key) if place.feature == "region")
+
+
+def test_a_region_sits_at_the_centre_of_its_area_not_of_its_towns(gazetteer):
+    # Ontario's towns crowd the lakes, around 46.6N; the province's centre lies far to the north.
+    ontario = _region(gazetteer, "ontario")
+    assert 49.0 < ontario.lat < 51.5 and -88.0 < ontario.lon < -84.0
+    queensland = _region(gazetteer, "queensland")
+    assert -24.0 < queensland.lat < -21.0 and 143.0 < queensland.lon < 146.0
+
+
+def test_a_region_whose_centre_in_the_data_is_its_namesake_city_keeps_the_middle_of_its_towns(gazetteer):
+    # The countries-states-cities data puts New York state on New York City (40.7N 74.0W).
+    new_york = _region(gazetteer, "new york")
+    assert new_york.lat > 42.0 and new_york.lon < -74.5

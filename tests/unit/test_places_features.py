@@ -86,8 +86,8 @@ def test_x_region_is_the_region_named_after_town_x_or_else_the_town(gazetteer, t
         # No town named DeKalb lies in DeKalb County, Georgia: the short form is the county itself.
         ("Decatur is the seat of DeKalb County, Georgia. The DeKalb school board met on Monday.", "DeKalb", 4191014),
         ("Avondale Estates plans a new park. Avondale residents can comment until May.", "Avondale", 4180638),
-        # Madison, Alabama lies in Madison County, Alabama: the town inside the county.
-        ("Madison County deputies arrested a man in Madison on Friday.", "Madison", 4074267),
+        # Clinton, Iowa lies in Clinton County, Iowa: the town inside the county.
+        ("Clinton County deputies arrested a man in Clinton on Friday.", "Clinton", 4852022),
         # A one-word name that is a state stays the state.
         ("Kansas City fans cheered. Kansas voters go to the polls in November.", "Kansas", 4273857),
     ],
@@ -143,3 +143,20 @@ def test_saints_cities_island_provinces_and_named_towns_keep_their_reading(gazet
 
 def test_a_sea_of_flags_is_no_sea(gazetteer):
     assert places_in("A sea of Ukrainian flags filled the square.", gazetteer) == [("Ukrainian", 690791)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A state's institutions are in the state.
+        ("A Florida Highway Patrol report said the driver died.", [("Florida", 4155751)]),
+        ("The Texas Department of Criminal Justice moved the inmate.", [("Texas", 4736286)]),
+        # Named after a capital, a newspaper is not a place; nor is a street named after a town.
+        ("The Washington Post reported the vote.", []),
+        ("The house on Dublin Road burned.", []),
+        # A compound compass word before a region is not a first name before a surname.
+        ("He practises at a clinic in Northeast Texas.", [("Texas", 4736286)]),
+    ],
+)
+def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, expected):
+    assert places_in(text, gazetteer) == expected

@@ -90,8 +90,8 @@ SETTLEMENT_WORDS = frozenset("city town village capital port suburb settlement".
 
 # Adjectives of direction that may sit before a place without making it part of another name.
 DIRECTIONS = frozenset(
-    "north south east west northern southern eastern western central northeastern northwestern "
-    "southeastern southwestern downtown greater".split()
+    "north south east west northeast northwest southeast southwest northern southern eastern western central "
+    "northeastern northwestern southeastern southwestern downtown greater".split()
 )
 
 # Verbs of speech or decision: "Moscow said", "Kyiv rejected", "Washington believes".
@@ -106,3 +106,6 @@ STATEMENT_VERBS = frozenset(
     says reiterated reiterates asserted asserts acknowledged acknowledges pledged pledges promised promises""".split()
 )
 STATEMENT_FILLERS = frozenset("has had have has also also again now then later officially reportedly has already".split())
+
+# Last words of a longer name whose first word alone may stand for it elsewhere in a text: 'DeKalb County', 'DeKalb'.
+SHORT_FORM_TAILS = frozenset(("county", "parish", "township", "estates", "borough"))

@@ -303,6 +303,14 @@ def _common_word_reading(key: str, gazetteer: Gazetteer) -> str | None:
     return "large town" if best.population >= 100_000 else "town"
 
 
+@lru_cache(maxsize=4096)
+def _names_a_state(key: str, gazetteer: Gazetteer) -> bool:
+    """True when the likeliest reading of the name is a first-level region and none is a country or a capital."""
+    primary = [p for p, alternate in gazetteer.lookup(key) if not alternate]
+    return bool(primary) and not any(p.feature == "country" or p.capital for p in primary) \
+        and max(primary, key=lambda p: (p.specificity <= 2, p.population)).feature == "region"
+
+
 def _after_person_title(tokens: list[Token], span: Span) -> bool:
     if span.first == 0:
         return False
@@ -342,12 +350,14 @@ def _title_case(tokens: list[Token], capitals: list[int]) -> bool:
 
 def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
     """'Washington Post', 'Dublin Road', 'Houston Nutt', 'Indian Ocean': a single-word name followed by another
-    capitalised word."""
+    capitalised word that makes the two another name."""
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
-        return True
+        # A state's institutions are in the state: 'the Texas Department of Criminal Justice', 'a Florida Highway
+        # Patrol report' (but 'the Washington Post', named after a capital, and 'Dublin Road').
+        return not _names_a_state(span.key, gazetteer)
     if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
         if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
             return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)

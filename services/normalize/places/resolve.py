@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, near
 from services.normalize.places.gazetteer import Gazetteer
-from services.normalize.places.lexicon import DIRECTIONS, REGION_WORDS
+from services.normalize.places.lexicon import DIRECTIONS, REGION_WORDS, SHORT_FORM_TAILS
 from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
 from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans
@@ -25,8 +25,6 @@ SMALL_TOWN = 20_000
 # A city this big is known by its own name: it names its surroundings ('the Houston region'), and 'Jackson' is not
 # a short form of 'Jackson County'.
 LARGE_CITY = 100_000
-# Last words of a longer name whose first word alone may stand for it elsewhere in a text: 'DeKalb County', 'DeKalb'.
-SHORT_FORM_TAILS = frozenset(("county", "parish", "township", "estates", "borough"))
 _STEM = 4  # letters two spellings of a region's name share: 'Zapo-rizhzhia', 'Zapo-rozhye'
 # Words a region's name may consist of and still name a kind of area rather than one place: after a compass word
 # ('West Midlands', 'Central Plateau', 'North Eastern Province') many countries have one.
@@ -125,6 +123,10 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
     first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(readings, spans, strict=True)]
     steering = [p if p is not None and _confident(c) else None for p, c in zip(first, readings, strict=True)]
     everyone = scene.merged(scene_of([p for p in steering if p is not None]))
+    own_guesses: dict[str, list[Place]] = {}
+    for span, steer in zip(spans, steering, strict=True):
+        if steer is not None:
+            own_guesses.setdefault(span.key, []).append(steer)
     options: list[list[Place]] = []
     scores: list[list[float]] = []
     for i, (found, span) in enumerate(zip(readings, spans, strict=True)):
@@ -132,9 +134,9 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
             options.append([found[0][0]])
             scores.append([0.0])
             continue
-        # The scene less this name's own first guess: a name never steers itself.
-        steer = steering[i]
-        around = everyone if steer is None else everyone.without(scene_of([steer]))
+        # The scene less this name's own first guesses: a name never steers itself, however often it is written.
+        own = own_guesses.get(span.key)
+        around = everyone if not own else everyone.without(scene_of(own))
         ranked = _ranked(found, span, around, _named_area(text, spans, first, i))[:TOP_CANDIDATES]
         options.append([place for place, _ in ranked])
         scores.append([score for _, score in ranked])

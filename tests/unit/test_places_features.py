@@ -154,8 +154,13 @@ def test_a_sea_of_flags_is_no_sea(gazetteer):
         # Named after a capital, a newspaper is not a place; nor is a street named after a town.
         ("The Washington Post reported the vote.", []),
         ("The house on Dublin Road burned.", []),
+        ("Developers appealed to the Ontario Municipal Board.", [("Ontario", 6093943)]),
+        # A first name that some small parish also bears stays a first name.
+        ("Michael Thomas and Mary Wheeler spoke at the meeting.", []),
         # A compound compass word before a region is not a first name before a surname.
         ("He practises at a clinic in Northeast Texas.", [("Texas", 4736286)]),
+        # A state's abbreviation written with a space.
+        ("He was held in Wheeling, W. Va., on Friday.", [("Wheeling", 5280854), ("W. Va.", 4826850)]),
     ],
 )
 def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, expected):

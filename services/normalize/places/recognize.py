@@ -35,6 +35,9 @@ _SAINTS = frozenset(("saint", "st", "ste", "san", "santa"))
 _SAINTS_DAYS_AND_HOUSES = frozenset(
     "day eve square church cathedral basilica chapel abbey parish hospital college school university academy".split())
 _ISLANDS = frozenset(("island", "islands", "isle"))
+# A region this big lends its name to institutions ('the Texas Department of ...') more often than to people; a
+# parish named 'Michael' or 'Mary' does not.
+STATE_SIZED = 1_000_000
 _CAPITALISED = attrgetter("capitalised")
 _KEY = attrgetter("key")
 
@@ -104,6 +107,8 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
         while last + 1 < len(tokens) and last - i + 1 < widest \
                 and _joined_in_name(text, tokens[last], tokens[last + 1]):
             last += 1
+    if len(token.text) == 1 and i + 1 < len(tokens) and (spaced := _spaced_abbreviation(text, tokens, i, gazetteer)):
+        return spaced
     if not opener and text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer:
         abbreviation = token.key + "."
         span = _span(text, tokens, i, i, abbreviation)
@@ -117,6 +122,15 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
     if opener:
         return None  # 'La' alone
     return _span(text, tokens, i, i, token.key) if token.key in gazetteer else None
+
+
+def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
+    """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'."""
+    letter, word = tokens[i], tokens[i + 1]
+    key = letter.key + word.key
+    if text[letter.end : word.start] != ". " or not text.startswith(".", word.end) or key not in gazetteer:
+        return None
+    return Span(i, i + 1, letter.start, word.end + 1, key)
 
 
 def _joined_in_name(text: str, left: Token, right: Token) -> bool:
@@ -305,10 +319,13 @@ def _common_word_reading(key: str, gazetteer: Gazetteer) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _names_a_state(key: str, gazetteer: Gazetteer) -> bool:
-    """True when the likeliest reading of the name is a first-level region and none is a country or a capital."""
+    """True when the biggest place of that name is a first-level region of a million people or more, and none is a
+    country or a capital: 'Texas', 'Ontario', not 'Michael' (a parish of the Isle of Man) nor 'Charlotte'."""
     primary = [p for p, alternate in gazetteer.lookup(key) if not alternate]
-    return bool(primary) and not any(p.feature == "country" or p.capital for p in primary) \
-        and max(primary, key=lambda p: (p.specificity <= 2, p.population)).feature == "region"
+    if not primary or any(p.feature == "country" or p.capital for p in primary):
+        return False
+    biggest = max(primary, key=lambda p: p.population)
+    return biggest.feature == "region" and biggest.population >= STATE_SIZED
 
 
 def _after_person_title(tokens: list[Token], span: Span) -> bool:
@@ -368,4 +385,5 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     if any(p.specificity <= 2 for p, alternate in gazetteer.lookup(tokens[nxt].key) if not alternate):
         return False  # "Kyiv Ukraine" in a dateline
     places = [p for p, _ in gazetteer.lookup(span.key)]
-    return all(p.specificity >= 2 for p in places) and not tokens[nxt].text.isupper()
+    return all(p.specificity >= 2 for p in places) and not tokens[nxt].text.isupper() \
+        and not _names_a_state(span.key, gazetteer)  # 'the Ontario Municipal Board'

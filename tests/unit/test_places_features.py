@@ -165,3 +165,21 @@ def test_a_sea_of_flags_is_no_sea(gazetteer):
 )
 def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, expected):
     assert places_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "geonames_id"),
+    [
+        # Listed among states, a name that can be a state is one (not Washington, West Virginia, a town).
+        ("The recall covers Virginia, Washington, West Virginia and Wyoming.", "Washington", 5815135),
+        ("The recall covers Virginia, Washington, West Virginia and Wyoming.", "Wyoming", 5843591),
+        # The list has ended before the state written after the town.
+        ("Fans came from as far as Texas and Washington, D.C.", "Washington", 4140963),
+        # A list of towns, whatever its last name is.
+        ("Birds died in Cairo, Giza, and Al-Minya.", "Giza", 360995),
+        ("He was born in Paris, Texas.", "Paris", 4717560),
+    ],
+)
+def test_a_name_listed_among_states_is_a_state(gazetteer, text, surface, geonames_id):
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]

@@ -183,3 +183,10 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
 def test_a_name_listed_among_states_is_a_state(gazetteer, text, surface, geonames_id):
     found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
     assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]
+
+
+def test_a_town_the_data_gives_no_population_is_not_outranked_by_an_old_name_of_a_bigger_one(gazetteer):
+    # The data gives Twickenham no population; 'Twickenham' is also a former name of Huntsville, Alabama.
+    text = "Pupils from Hampton met the candidate for the Twickenham seat."
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    assert [p.name for p in found if p.surface == "Twickenham" and p.country_code == "US"] == []

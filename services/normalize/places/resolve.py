@@ -16,6 +16,9 @@ from services.normalize.places.words import tokenize
 
 _FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
 _ALTERNATE_PENALTY = 2.0
+# The data gives some towns no population ('Twickenham'); the index holds towns of 1,000 people or more, so a town
+# is taken to have at least that many.
+_LEAST_POPULATION = 1_000
 _SAME_COUNTRY = 3.0
 _SAME_REGION = 2.0
 _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
@@ -312,7 +315,7 @@ def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: P
 
 def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None,
            home: Region | None = None) -> float:
-    score = math.log10(place.population + 10) + _FEATURE_PRIOR[place.feature]
+    score = math.log10(max(place.population, _LEAST_POPULATION) + 10) + _FEATURE_PRIOR[place.feature]
     if place.capital:
         score += 2.5
     if alternate:

@@ -173,6 +173,9 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
         # Listed among states, a name that can be a state is one (not Washington, West Virginia, a town).
         ("The recall covers Virginia, Washington, West Virginia and Wyoming.", "Washington", 5815135),
         ("The recall covers Virginia, Washington, West Virginia and Wyoming.", "Wyoming", 5843591),
+        # Listed among countries, a country (not Nigeria's Niger State, nor Belgium's Luxembourg province).
+        ("Polio was eradicated in Egypt and Niger, officials said. Nigeria still reports cases.", "Niger", 2440476),
+        ("Cases rose in Belgium and Luxembourg.", "Luxembourg", 2960313),
         # The list has ended before the state written after the town.
         ("Fans came from as far as Texas and Washington, D.C.", "Washington", 4140963),
         # A list of towns, whatever its last name is.
@@ -180,7 +183,7 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
         ("He was born in Paris, Texas.", "Paris", 4717560),
     ],
 )
-def test_a_name_listed_among_states_is_a_state(gazetteer, text, surface, geonames_id):
+def test_a_name_listed_among_countries_or_states_is_one_of_them(gazetteer, text, surface, geonames_id):
     found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
     assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]
 

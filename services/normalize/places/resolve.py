@@ -140,9 +140,10 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
             options.append([found[0][0]])
             scores.append([0.0])
             continue
-        country = _listed_among_regions(text, spans, first, i)
-        if country is not None:
-            found = [(p, a) for p, a in found if p.feature == "region" and p.country_code == country] or found
+        sibling = _listed_with_area(text, spans, first, i)
+        if sibling is not None:
+            found = [(p, a) for p, a in found if p.feature == sibling.feature
+                     and (p.feature == "country" or p.country_code == sibling.country_code)] or found
         # The scene less this name's own first guesses: a name never steers itself, however often it is written.
         own = own_guesses.get(span.key)
         around = everyone if not own else everyone.without(scene_of(own))
@@ -272,20 +273,21 @@ def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int)
     return area
 
 
-def _listed_among_regions(text: str, spans: list[Span], first: list[Place | None], i: int) -> str | None:
-    """The country whose first-level regions the name is listed with ('Virginia, Washington, West Virginia and
-    Wyoming'), where it may be one of them too. The name just before in the list decides, or for the first of the
-    list the one after it. A region after a bare comma names where a town lies, unless the list goes on before
-    it: 'Paris, Texas', 'Texas and Washington, D.C.', but 'Virginia, Washington, West Virginia'."""
+def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:
+    """The country or first-level region the name is listed with, so that the name may be read as another of its
+    kind: 'Egypt and Niger' (the country, not Nigeria's Niger State), 'Virginia, Washington, West Virginia and
+    Wyoming' (states of one country). The name just before in the list decides, or for the first of the list the
+    one after it. A region after a bare comma names where a town lies, unless the list goes on before it: 'Paris,
+    Texas', 'Texas and Washington, D.C.', but 'Virginia, Washington, West Virginia'."""
     gap = text[spans[i - 1].end : spans[i].start] if i > 0 else ""
     sibling = first[i - 1] if gap in _LIST_GAPS else None
     if sibling is None and i + 1 < len(spans) and text[spans[i].end : spans[i + 1].start] in _LIST_ENDS:
         sibling = first[i + 1]  # the first of the list: 'Beijing and Hubei'
-    if sibling is None or sibling.feature != "region":
-        return None  # not a list of regions: 'Cairo, Giza, and Al-Minya'
+    if sibling is None or sibling.feature not in ("country", "region"):
+        return None  # not a list of areas: 'Cairo, Giza, and Al-Minya'
     if gap != ", " and _named_area(text, spans, first, i) is not None:
         return None  # the list has ended: 'Texas and Washington, D.C.'
-    return sibling.country_code
+    return sibling
 
 
 def _scene_without_own_country(options: list[tuple[Place, bool]], scene: Scene) -> Scene:

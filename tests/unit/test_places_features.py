@@ -193,3 +193,20 @@ def test_a_town_the_data_gives_no_population_is_not_outranked_by_an_old_name_of_
     text = "Pupils from Hampton met the candidate for the Twickenham seat."
     found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
     assert [p.name for p in found if p.surface == "Twickenham" and p.country_code == "US"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "geonames_id"),
+    [
+        # 'Washington' is an old name of Piqua, Ohio, and 'Maryville' of Beeville, Texas: smaller than places
+        # bearing the name as their own, they are not read under it, however much the story is about their state.
+        ("WASHINGTON - Ohio lawmakers met in Columbus, Ohio, and Dayton, Ohio, on Friday.", "WASHINGTON", 4140963),
+        ("Pastors from Fort Worth, Texas, visited the church in Maryville.", "Maryville", 4639848),
+        # A place that outgrows its namesakes is still read under its other name.
+        ("Fans gathered in Cologne.", "Cologne", 2886242),
+    ],
+)
+def test_a_name_is_read_as_another_place_s_only_when_that_place_outgrows_its_namesakes(
+        gazetteer, text, surface, geonames_id):
+    found = find_places(text, gazetteer, BulletinContext.from_texts([text], gazetteer))
+    assert [p.geonames_id for p in found if p.surface == surface] == [geonames_id]

@@ -218,7 +218,7 @@ def scene_of(places: list[Place]) -> Scene:
 def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
     """Every place the span's name may be read as, with its alternate flag; a county list ('Barrow and Jackson
     counties') or a region word ('Kharkiv Oblast', 'the state of X') narrows them to areas."""
-    found = gazetteer.lookup(span.key)
+    found = _outgrowing_their_namesakes(gazetteer.lookup(span.key))
     if span.county_list:
         counties = [(p, False) for word in COUNTY_WORDS for p, _ in gazetteer.lookup(f"{span.key} {word}")]
         return [(p, a) for p, a in counties if p.feature == "district"] or found
@@ -243,6 +243,16 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
         if named:
             return [(named[0], False)]
     return found
+
+
+def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
+    """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
+    Beeville, Texas) smaller than a place that bears the name as its own: the name is read as another's only when
+    that place outgrows its namesakes ('Cologne' is Köln, not the Italian town)."""
+    own = max((p.population for p, alternate in found if not alternate), default=-1)
+    if own < 0 or all(not alternate for _, alternate in found):
+        return found  # most names
+    return [(p, alternate) for p, alternate in found if not alternate or p.population > own]
 
 
 def _bears_name(region: str, names: tuple[str, ...]) -> bool:

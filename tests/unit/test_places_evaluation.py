@@ -1,9 +1,11 @@
-"""The place evaluation's split of resolution misses: a reading within 161 km passed over, or none in the index."""
+"""The place evaluation: its split of resolution misses (a reading within 161 km passed over, or none in the index)
+and its speed line."""
 
 from __future__ import annotations
 
 import pytest
 
+from services.normalize.evaluation import speed_line
 from services.normalize.evaluation.places import passed_over
 from services.normalize.places import Gazetteer, find_places
 
@@ -23,3 +25,10 @@ def test_a_miss_is_the_rankings_when_the_index_has_a_reading_near_the_gold_point
     predicted = paris.model_dump()
     assert passed_over(text, predicted, PARIS_TEXAS, gazetteer)  # Paris, Texas was a reading
     assert not passed_over(text, predicted, MID_ATLANTIC, gazetteer)  # no Paris lies there
+
+
+def test_speed_line_times_three_passes_over_every_item_and_names_the_characters():
+    seen: list[str] = []
+    line = speed_line("find_places", ["one", "two"], seen.append, 600)
+    assert seen == ["one", "two"] * 3
+    assert line.startswith("find_places speed: ") and "ms per 300 characters (600 characters" in line

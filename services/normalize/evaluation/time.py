@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from services.normalize.batch import analyze_record
+from services.normalize.evaluation import speed_line
 from services.normalize.normalizer import Normalizer
 from services.normalize.temporal import tag_dates
 from services.normalize.temporal.patterns import SCANNER
@@ -192,15 +192,7 @@ def _event_report(records: list[dict[str, Any]], normalizer: Normalizer) -> list
 
 def _speed(records: list[dict[str, Any]]) -> str:
     texts = [(r["text"], date.fromisoformat(r["reference_date"][:10])) for r in records]
-    # Best of three passes: the machine is shared, and the slowest passes measure the neighbours, not the tagger.
-    seconds = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        for text, reference in texts:
-            tag_dates(text, reference)
-        seconds = min(seconds, time.perf_counter() - started)
-    chars = sum(len(t) for t, _ in texts) or 1
-    return f"tag_dates speed: {seconds / chars * 300 * 1000:.3f} ms per 300 characters ({chars} characters, one core, best of 3)"
+    return speed_line("tag_dates", texts, lambda pair: tag_dates(*pair), sum(len(t) for t, _ in texts))
 
 
 def evaluate(corpus_dir: Path, normalizer: Normalizer) -> str:

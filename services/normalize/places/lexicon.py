@@ -69,6 +69,9 @@ ORGANISATION_TAILS = frozenset(
     center centre park pike parkway heights""".split()
 )
 
+# The words of ORGANISATION_TAILS that name a street, which is not where its name's place is.
+STREET_WORDS = frozenset("street st road rd avenue ave boulevard blvd lane drive pike parkway square bridge".split())
+
 # A capitalised word after a place's name that makes the two a natural feature's name, which the index lacks:
 # 'Indian Ocean', 'Persian Gulf', 'Plum Island', 'Salinas Valley', 'Islington Bay'.
 FEATURE_TAILS = frozenset(

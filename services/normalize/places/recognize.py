@@ -22,6 +22,7 @@ from services.normalize.places.lexicon import (
     PLACE_CUES,
     REGION_WORDS,
     SETTLEMENT_WORDS,
+    STREET_WORDS,
 )
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
@@ -35,8 +36,8 @@ _SAINTS = frozenset(("saint", "st", "ste", "san", "santa"))
 _SAINTS_DAYS_AND_HOUSES = frozenset(
     "day eve square church cathedral basilica chapel abbey parish hospital college school university academy".split())
 _ISLANDS = frozenset(("island", "islands", "isle"))
-# A region this big lends its name to institutions ('the Texas Department of ...') more often than to people; a
-# parish named 'Michael' or 'Mary' does not.
+# A region this big names the state whose institutions carry its name ('the Texas Department of ...'); a parish
+# named 'Michael' or 'Mary' lends its name to people far more often.
 STATE_SIZED = 1_000_000
 _CAPITALISED = attrgetter("capitalised")
 _KEY = attrgetter("key")
@@ -125,12 +126,19 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
 
 
 def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
-    """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'."""
+    """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'; not a person's
+    initials before the surname ('N. C. Wyeth')."""
     letter, word = tokens[i], tokens[i + 1]
-    key = letter.key + word.key
-    if text[letter.end : word.start] != ". " or not text.startswith(".", word.end) or key not in gazetteer:
+    if text[letter.end : word.start] != ". " or not text.startswith(".", word.end):
         return None
-    return Span(i, i + 1, letter.start, word.end + 1, key)
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    after_a_town = i > 0 and text[tokens[i - 1].end : letter.start] == ", "  # 'Charleston, W. Va. Then ...'
+    if after is not None and after.capitalised and text[word.end : after.start] == ". " and not after_a_town:
+        return None
+    key = letter.key + word.key
+    if not any(place.feature == "region" for place, alternate in gazetteer.lookup(key) if not alternate):
+        return None
+    return _span(text, tokens, i, i + 1, key)._replace(end=word.end + 1)
 
 
 def _joined_in_name(text: str, left: Token, right: Token) -> bool:
@@ -371,10 +379,13 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
+    if text[span.end - 1] == ".":
+        return False  # 'Washington, D.C. The mother called': an abbreviation ends a sentence, not a longer name
     if tokens[nxt].key in ORGANISATION_TAILS:
         # A state's institutions are in the state: 'the Texas Department of Criminal Justice', 'a Florida Highway
-        # Patrol report' (but 'the Washington Post', named after a capital, and 'Dublin Road').
-        return not _names_a_state(span.key, gazetteer)
+        # Patrol report' (but not 'the Washington Post', named after a capital, nor 'Pennsylvania Avenue': streets
+        # named after states run through every town).
+        return tokens[nxt].key in STREET_WORDS or not _names_a_state(span.key, gazetteer)
     if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
         if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
             return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)
@@ -385,5 +396,9 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     if any(p.specificity <= 2 for p, alternate in gazetteer.lookup(tokens[nxt].key) if not alternate):
         return False  # "Kyiv Ukraine" in a dateline
     places = [p for p, _ in gazetteer.lookup(span.key)]
-    return all(p.specificity >= 2 for p in places) and not tokens[nxt].text.isupper() \
-        and not _names_a_state(span.key, gazetteer)  # 'the Ontario Municipal Board'
+    if not all(p.specificity >= 2 for p in places) or tokens[nxt].text.isupper():
+        return False
+    # A state's name opening an institution's name of three words or more is the state: 'the Ontario Municipal
+    # Board', 'the Ohio Supreme Court'; before one word it is as often a person or a firm ('Virginia Giuffre',
+    # 'Tennessee Williams', 'Texas Instruments').
+    return not (_opens_a_name(text, tokens, nxt) and _names_a_state(span.key, gazetteer))

@@ -35,8 +35,7 @@ _GENERIC_AREAS = frozenset(
     "midlands highlands lowlands uplands plateau plateaux plains coast coastal delta lakes islands valley hills "
     "mountains interior".split()) | REGION_WORDS | DIRECTIONS
 
-_LIST_ENDS = frozenset((" and ", ", and ", " or ", ", or "))
-_LIST_GAPS = _LIST_ENDS | {", "}
+_LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or "))
 
 Key = TypeVar("Key")
 Region = tuple[str | None, str | None]  # (country code, first-level region)
@@ -247,7 +246,7 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 
 def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
     """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
-    Beeville, Texas) smaller than a place that bears the name as its own: the name is read as another's only when
+    Beeville, Texas) no bigger than a place that bears the name as its own: the name is read as another's only when
     that place outgrows its namesakes ('Cologne' is Köln, not the Italian town)."""
     own = max((p.population for p, alternate in found if not alternate), default=-1)
     if own < 0 or all(not alternate for _, alternate in found):
@@ -284,20 +283,29 @@ def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int)
 
 
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:
-    """The country or first-level region the name is listed with, so that the name may be read as another of its
-    kind: 'Egypt and Niger' (the country, not Nigeria's Niger State), 'Virginia, Washington, West Virginia and
-    Wyoming' (states of one country). The name just before in the list decides, or for the first of the list the
-    one after it. A region after a bare comma names where a town lies, unless the list goes on before it: 'Paris,
-    Texas', 'Texas and Washington, D.C.', but 'Virginia, Washington, West Virginia'."""
-    gap = text[spans[i - 1].end : spans[i].start] if i > 0 else ""
-    sibling = first[i - 1] if gap in _LIST_GAPS else None
-    if sibling is None and i + 1 < len(spans) and text[spans[i].end : spans[i + 1].start] in _LIST_ENDS:
-        sibling = first[i + 1]  # the first of the list: 'Beijing and Hubei'
-    if sibling is None or sibling.feature not in ("country", "region"):
-        return None  # not a list of areas: 'Cairo, Giza, and Al-Minya'
-    if gap != ", " and _named_area(text, spans, first, i) is not None:
-        return None  # the list has ended: 'Texas and Washington, D.C.'
-    return sibling
+    """The country or first-level region the name is listed with, so that it may be read as another of its kind:
+    a list of countries ('Egypt and Niger': the country, not Nigeria's Niger State), or a list of two or more other
+    states of one country that outnumber its towns two to one ('Virginia, Washington, West Virginia and Wyoming',
+    where 'Washington' alone would be the capital). Fewer states list places of any kind ('Kyiv, Kharkiv Oblast
+    and Odesa', 'Richmond, Virginia, Washington, D.C.'); and a state after a bare comma names where a town lies,
+    unless the list goes on before it ('Texas and Washington, D.C.')."""
+    lo = hi = i
+    while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
+        lo -= 1
+    while hi + 1 < len(spans) and text[spans[hi].end : spans[hi + 1].start] in _LIST_GAPS:
+        hi += 1
+    others = [p for k in range(lo, hi + 1) if k != i and (p := first[k]) is not None]
+    if not others:
+        return None  # most names: in no list
+    if all(p.feature == "country" for p in others):
+        return others[0]
+    regions = [p for p in others if p.feature == "region"]
+    towns = len(others) - len(regions) - sum(p.feature == "country" for p in others)
+    if len(regions) < max(2, 2 * towns) or len({p.country_code for p in regions}) > 1:
+        return None  # a list of places of any kind
+    if i > lo and text[spans[i - 1].end : spans[i].start] == ", ":
+        return regions[0]  # the list goes on
+    return None if _named_area(text, spans, first, i) is not None else regions[0]
 
 
 def _scene_without_own_country(options: list[tuple[Place, bool]], scene: Scene) -> Scene:

@@ -69,8 +69,13 @@ ORGANISATION_TAILS = frozenset(
     center centre park pike parkway heights""".split()
 )
 
-# The words of ORGANISATION_TAILS that name a street, which is not where its name's place is.
-STREET_WORDS = frozenset("street st road rd avenue ave boulevard blvd lane drive pike parkway square bridge".split())
+# Words that make a name an institution's, which a state's name opening it places in the state: 'the Texas
+# Department of Criminal Justice', 'the Ohio Supreme Court', 'the Florida Highway Patrol'.
+INSTITUTION_WORDS = frozenset(
+    """department police sheriff patrol guard court senate house assembly legislature board commission council
+    committee agency authority bureau division office ministry service services association coalition party
+    university college school schools academy institute hospital district olympics games conference""".split()
+)
 
 # A capitalised word after a place's name that makes the two a natural feature's name, which the index lacks:
 # 'Indian Ocean', 'Persian Gulf', 'Plum Island', 'Salinas Valley', 'Islington Bay'.

@@ -21,8 +21,8 @@ from services.normalize.places.lexicon import (
     PERSON_TITLES,
     PLACE_CUES,
     REGION_WORDS,
+    INSTITUTION_WORDS,
     SETTLEMENT_WORDS,
-    STREET_WORDS,
 )
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
 
@@ -36,6 +36,7 @@ _SAINTS = frozenset(("saint", "st", "ste", "san", "santa"))
 _SAINTS_DAYS_AND_HOUSES = frozenset(
     "day eve square church cathedral basilica chapel abbey parish hospital college school university academy".split())
 _ISLANDS = frozenset(("island", "islands", "isle"))
+_INSTITUTION_REACH = 6  # words of a name looked through for an institution's: 'Department of Criminal Justice'
 # A region this big names the state whose institutions carry its name ('the Texas Department of ...'); a parish
 # named 'Michael' or 'Mary' lends its name to people far more often.
 STATE_SIZED = 1_000_000
@@ -132,7 +133,9 @@ def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gaze
     if text[letter.end : word.start] != ". " or not text.startswith(".", word.end):
         return None
     after = tokens[i + 2] if i + 2 < len(tokens) else None
-    after_a_town = i > 0 and text[tokens[i - 1].end : letter.start] == ", "  # 'Charleston, W. Va. Then ...'
+    before = tokens[i - 1] if i > 0 else None
+    after_a_town = before is not None and before.capitalised and before.key in gazetteer \
+        and text[before.end : letter.start] == ", "  # 'Charleston, W. Va. Then ...', not 'The bank, N. M. Rothschild'
     if after is not None and after.capitalised and text[word.end : after.start] == ". " and not after_a_town:
         return None
     key = letter.key + word.key
@@ -327,8 +330,9 @@ def _common_word_reading(key: str, gazetteer: Gazetteer) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _names_a_state(key: str, gazetteer: Gazetteer) -> bool:
-    """True when the biggest place of that name is a first-level region of a million people or more, and none is a
-    country or a capital: 'Texas', 'Ontario', not 'Michael' (a parish of the Isle of Man) nor 'Charlotte'."""
+    """True when the biggest place bearing the name as its own is a first-level region of a million people or more,
+    and none is a country or a capital: 'Texas', 'Ontario', not 'Michael' (a parish of the Isle of Man) nor
+    'Charlotte'."""
     primary = [p for p, alternate in gazetteer.lookup(key) if not alternate]
     if not primary or any(p.feature == "country" or p.capital for p in primary):
         return False
@@ -375,17 +379,16 @@ def _title_case(tokens: list[Token], capitals: list[int]) -> bool:
 
 def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazetteer: Gazetteer, headline: bool) -> bool:
     """'Washington Post', 'Dublin Road', 'Houston Nutt', 'Indian Ocean': a single-word name followed by another
-    capitalised word that makes the two another name."""
+    capitalised word that makes the two another name. A state's institutions are in the state, though: 'the Texas
+    Department of Criminal Justice', 'a Florida Highway Patrol report', 'the Ontario Municipal Board' (but not
+    'Pennsylvania Avenue', 'Texas Instruments', 'Virginia Roberts Giuffre')."""
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
+    if tokens[nxt].key in ORGANISATION_TAILS:  # 'the N.Y. Post'
+        return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))
     if text[span.end - 1] == ".":
         return False  # 'Washington, D.C. The mother called': an abbreviation ends a sentence, not a longer name
-    if tokens[nxt].key in ORGANISATION_TAILS:
-        # A state's institutions are in the state: 'the Texas Department of Criminal Justice', 'a Florida Highway
-        # Patrol report' (but not 'the Washington Post', named after a capital, nor 'Pennsylvania Avenue': streets
-        # named after states run through every town).
-        return tokens[nxt].key in STREET_WORDS or not _names_a_state(span.key, gazetteer)
     if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
         if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
             return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)
@@ -398,7 +401,18 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     places = [p for p, _ in gazetteer.lookup(span.key)]
     if not all(p.specificity >= 2 for p in places) or tokens[nxt].text.isupper():
         return False
-    # A state's name opening an institution's name of three words or more is the state: 'the Ontario Municipal
-    # Board', 'the Ohio Supreme Court'; before one word it is as often a person or a firm ('Virginia Giuffre',
-    # 'Tennessee Williams', 'Texas Instruments').
-    return not (_opens_a_name(text, tokens, nxt) and _names_a_state(span.key, gazetteer))
+    return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))
+
+
+def _institution_follows(text: str, tokens: list[Token], i: int) -> bool:
+    """True when the capitalised name starting at token i ('Highway Patrol', 'Department of Criminal Justice',
+    'Municipal Board') has a word that names an institution."""
+    for j in range(i, min(i + _INSTITUTION_REACH, len(tokens))):
+        token = tokens[j]
+        if j > i and not joined(text, tokens[j - 1], token):
+            return False
+        if token.key in INSTITUTION_WORDS:
+            return True
+        if not token.capitalised and token.key not in CONNECTORS:
+            return False
+    return False

@@ -139,7 +139,7 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
             options.append([found[0][0]])
             scores.append([0.0])
             continue
-        sibling = _listed_with_area(text, spans, first, i)
+        sibling = _listed_with_area(text, spans, first, i, found)
         if sibling is not None:
             found = [(p, a) for p, a in found if p.feature == sibling.feature
                      and (p.feature == "country" or p.country_code == sibling.country_code)] or found
@@ -246,12 +246,16 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 
 def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
     """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
-    Beeville, Texas) no bigger than a place that bears the name as its own: the name is read as another's only when
-    that place outgrows its namesakes ('Cologne' is Köln, not the Italian town)."""
-    own = max((p.population for p, alternate in found if not alternate), default=-1)
-    if own < 0 or all(not alternate for _, alternate in found):
+    Beeville, Texas) no bigger than a place of the same country that bears the name as its own: there the name is
+    read as another place's only when that place outgrows its namesakes. Another country's namesake does not count:
+    'Seversk' in war news is Siversk, Ukraine, as often as Seversk, Russia, and 'Akko' is Acre in Israel."""
+    if all(not alternate for _, alternate in found):
         return found  # most names
-    return [(p, alternate) for p, alternate in found if not alternate or p.population > own]
+    own: dict[str | None, int] = {}
+    for place, alternate in found:
+        if not alternate and place.population > own.get(place.country_code, -1):
+            own[place.country_code] = place.population
+    return [(p, alternate) for p, alternate in found if not alternate or p.population > own.get(p.country_code, -1)]
 
 
 def _bears_name(region: str, names: tuple[str, ...]) -> bool:
@@ -282,13 +286,15 @@ def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int)
     return area
 
 
-def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:
+def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,
+                      readings: list[tuple[Place, bool]]) -> Place | None:
     """The country or first-level region the name is listed with, so that it may be read as another of its kind:
     a list of countries ('Egypt and Niger': the country, not Nigeria's Niger State), or a list of two or more other
-    states of one country that outnumber its towns two to one ('Virginia, Washington, West Virginia and Wyoming',
+    states of one country, at least twice as many as its towns ('Virginia, Washington, West Virginia and Wyoming',
     where 'Washington' alone would be the capital). Fewer states list places of any kind ('Kyiv, Kharkiv Oblast
-    and Odesa', 'Richmond, Virginia, Washington, D.C.'); and a state after a bare comma names where a town lies,
-    unless the list goes on before it ('Texas and Washington, D.C.')."""
+    and Odesa', 'Richmond, Virginia, Washington, D.C.'). A country or state written after the name says where it
+    lies when a reading of the name lies there ('Armenia, Colombia', 'Texas and Washington, D.C.'), unless that
+    reading is a small town and the list goes on before the name ('Virginia, Washington, West Virginia')."""
     lo = hi = i
     while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
         lo -= 1
@@ -297,15 +303,20 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     others = [p for k in range(lo, hi + 1) if k != i and (p := first[k]) is not None]
     if not others:
         return None  # most names: in no list
+    area = _named_area(text, spans, first, i)
+    if area is not None:
+        inside = [p for p, _ in readings if p.specificity > area.specificity and p.country_code == area.country_code
+                  and (area.feature == "country" or p.admin1 == area.admin1)]
+        goes_on = i > lo and text[spans[i - 1].end : spans[i].start] == ", "
+        if any(p.population >= LARGE_CITY for p in inside) or inside and not goes_on:
+            return None  # 'Armenia, Colombia': a town and where it lies
     if all(p.feature == "country" for p in others):
         return others[0]
     regions = [p for p in others if p.feature == "region"]
     towns = len(others) - len(regions) - sum(p.feature == "country" for p in others)
     if len(regions) < max(2, 2 * towns) or len({p.country_code for p in regions}) > 1:
         return None  # a list of places of any kind
-    if i > lo and text[spans[i - 1].end : spans[i].start] == ", ":
-        return regions[0]  # the list goes on
-    return None if _named_area(text, spans, first, i) is not None else regions[0]
+    return regions[0]
 
 
 def _scene_without_own_country(options: list[tuple[Place, bool]], scene: Scene) -> Scene:

@@ -17,8 +17,8 @@ VOTE_WEIGHT = 4.0
 VOTE_CAP = 2.0
 ROUNDS = 2
 # A reading lends its vote weighted by its probability to this power: a likely neighbour counts most, but a less
-# likely one is not silenced ('Lebanon' and 'Boone County' in one story, each with bigger namesakes elsewhere, are
-# the town and county of Indiana). Dev set acc@161km, whole and split in halves: power 1 -> 0.884 (0.903 / 0.863),
+# likely one is not silenced ('Plymouth' and 'Marshall County' in one story, each with bigger namesakes elsewhere,
+# are the town and county of Indiana). Dev set acc@161km, whole and split in halves: power 1 -> 0.884 (0.903 / 0.863),
 # 0.25 -> 0.892 (0.906 / 0.877); 0.5 and 0.15 did no better.
 BELIEF_POWER = 0.25
 SAME_COUNTRY = 0.0

@@ -127,21 +127,25 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
 
 
 def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
-    """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'; not a person's
-    initials before the surname ('N. C. Wyeth')."""
+    """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'. Before a capitalised
+    word it is a person's initials ('N. C. Wyeth', 'The bank, N. M. Rothschild'), unless it follows a town and a
+    comma, where the word opens a new sentence ('Harpers Ferry, W. Va. The town')."""
     letter, word = tokens[i], tokens[i + 1]
     if text[letter.end : word.start] != ". " or not text.startswith(".", word.end):
         return None
     after = tokens[i + 2] if i + 2 < len(tokens) else None
-    before = tokens[i - 1] if i > 0 else None
-    after_a_town = before is not None and before.capitalised and before.key in gazetteer \
-        and text[before.end : letter.start] == ", "  # 'Charleston, W. Va. Then ...', not 'The bank, N. M. Rothschild'
-    if after is not None and after.capitalised and text[word.end : after.start] == ". " and not after_a_town:
+    if after is not None and after.capitalised and text[word.end : after.start] == ". " \
+            and not _after_a_name_and_comma(text, tokens, i):
         return None
     key = letter.key + word.key
     if not any(place.feature == "region" for place, alternate in gazetteer.lookup(key) if not alternate):
         return None
     return _span(text, tokens, i, i + 1, key)._replace(end=word.end + 1)
+
+
+def _after_a_name_and_comma(text: str, tokens: list[Token], i: int) -> bool:
+    """True when a capitalised word and a comma come just before token i, as a town comes before its state."""
+    return i > 0 and tokens[i - 1].capitalised and text[tokens[i - 1].end : tokens[i].start] == ", "
 
 
 def _joined_in_name(text: str, left: Token, right: Token) -> bool:
@@ -385,10 +389,13 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
-    if tokens[nxt].key in ORGANISATION_TAILS:  # 'the N.Y. Post'
+    if text[span.end - 1] == "." and (_after_a_name_and_comma(text, tokens, span.first)
+                                      or tokens[nxt].key not in ORGANISATION_TAILS):
+        # 'Albany, N.Y. Fire officials said', 'Washington, D.C. The mother called': an abbreviation after a town,
+        # or before a word that opens no organisation's name, ends its sentence (but 'the N.Y. Post' does not)
+        return False
+    if tokens[nxt].key in ORGANISATION_TAILS:
         return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))
-    if text[span.end - 1] == ".":
-        return False  # 'Washington, D.C. The mother called': an abbreviation ends a sentence, not a longer name
     if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
         if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
             return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)
@@ -411,8 +418,9 @@ def _institution_follows(text: str, tokens: list[Token], i: int) -> bool:
         token = tokens[j]
         if j > i and not joined(text, tokens[j - 1], token):
             return False
-        if token.key in INSTITUTION_WORDS:
+        if not token.capitalised:
+            if token.key not in CONNECTORS:
+                return False  # 'Texas Instruments office': the name has ended
+        elif token.key in INSTITUTION_WORDS:
             return True
-        if not token.capitalised and token.key not in CONNECTORS:
-            return False
     return False

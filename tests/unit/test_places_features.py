@@ -187,6 +187,8 @@ def test_a_sea_of_flags_is_no_sea(gazetteer):
         ("The painter N. C. Wyeth lived there.", []),
         ("Officers arrested S. C. Johnson.", []),
         ("The illustrator, N. C. Wyeth, painted it.", []),
+        ("Paintings by Andrew Wyeth, N. C. Wyeth and Jamie Wyeth were shown.", []),
+        ("Meanwhile, N.Y. Post reporters waited.", []),
     ],
 )
 def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, expected):
@@ -216,6 +218,7 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
         # A country or state written after a name says where a city of that name lies.
         ("Protests were held in New York, California, Washington, D.C., and Texas.", "Washington", 4140963),
         ("The coffee grower lives in Armenia, Colombia, and ships beans to Miami.", "Armenia", 3689563),
+        ("Storms hit Washington, Pennsylvania, and Wheeling, West Virginia, overnight.", "Washington", 5218069),
         ("He was born in Paris, Texas.", "Paris", 4717560),
     ],
 )
@@ -241,8 +244,12 @@ def test_a_town_the_data_gives_no_population_is_not_outranked_by_an_old_name_of_
         # A place that outgrows its namesakes is still read under its other name, and another country's namesake
         # does not count: the Russian spelling of a Ukrainian town, the Hebrew name of Acre.
         ("Fans gathered in Cologne.", "Cologne", 2886242),
-        # A city known by its own name is not read under an old one: 'Philadelphia' is not Amman.
+        # A capital counts as one under its own name only: 'Philadelphia' is not Amman.
         ("Officials arrived in Philadelphia on Monday.", "Philadelphia", 4560349),
+        # The country or region written after a name under another name still places it.
+        ("Police in Newcastle, England, arrested a man.", "Newcastle", 2641673),
+        ("Hurricane Sandy hit Santiago, Cuba, overnight.", "Santiago", 3536729),
+        ("Migrants landed in Syracuse, Sicily, on Sunday.", "Syracuse", 2523083),
         ("Fighting was reported near Seversk in the Donetsk region.", "Seversk", 694403),
         ("A rocket hit a building in Akko in northern Israel.", "Akko", 295721),
     ],

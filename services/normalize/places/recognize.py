@@ -128,14 +128,14 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
 
 def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
     """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'. Before a capitalised
-    word it is a person's initials ('N. C. Wyeth', 'The bank, N. M. Rothschild'), unless it follows a town and a
-    comma, where the word opens a new sentence ('Harpers Ferry, W. Va. The town')."""
+    word it is a person's initials ('N. C. Wyeth', 'The bank, N. M. Rothschild'), unless it follows a place's name
+    and a comma, where the word opens a new sentence ('Rocky Mount, N. C. Police are investigating')."""
     letter, word = tokens[i], tokens[i + 1]
     if text[letter.end : word.start] != ". " or not text.startswith(".", word.end):
         return None
     after = tokens[i + 2] if i + 2 < len(tokens) else None
     if after is not None and after.capitalised and text[word.end : after.start] == ". " \
-            and not _after_a_name_and_comma(text, tokens, i):
+            and not _after_a_place_and_comma(text, tokens, i, gazetteer):
         return None
     key = letter.key + word.key
     if not any(place.feature == "region" for place, alternate in gazetteer.lookup(key) if not alternate):
@@ -143,9 +143,18 @@ def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gaze
     return _span(text, tokens, i, i + 1, key)._replace(end=word.end + 1)
 
 
-def _after_a_name_and_comma(text: str, tokens: list[Token], i: int) -> bool:
-    """True when a capitalised word and a comma come just before token i, as a town comes before its state."""
-    return i > 0 and tokens[i - 1].capitalised and text[tokens[i - 1].end : tokens[i].start] == ", "
+def _after_a_place_and_comma(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> bool:
+    """True when a place's name of up to three words and a comma come just before token i, as a town comes before
+    its state ('Rocky Mount, N. C.'); not 'Later, N. C. Wyeth' nor 'Meanwhile, N.Y. Post reporters'."""
+    if i == 0 or text[tokens[i - 1].end : tokens[i].start] != ", ":
+        return False
+    for first in range(i - 1, max(i - 4, -1), -1):
+        token = tokens[first]
+        if not token.capitalised or first < i - 1 and not joined(text, token, tokens[first + 1]):
+            return False
+        if " ".join(t.key for t in tokens[first:i]) in gazetteer:
+            return True
+    return False
 
 
 def _joined_in_name(text: str, left: Token, right: Token) -> bool:
@@ -389,7 +398,7 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
-    if text[span.end - 1] == "." and (_after_a_name_and_comma(text, tokens, span.first)
+    if text[span.end - 1] == "." and (_after_a_place_and_comma(text, tokens, span.first, gazetteer)
                                       or tokens[nxt].key not in ORGANISATION_TAILS):
         # 'Albany, N.Y. Fire officials said', 'Washington, D.C. The mother called': an abbreviation after a town,
         # or before a word that opens no organisation's name, ends its sentence (but 'the N.Y. Post' does not)

@@ -245,20 +245,17 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 
 
 def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
-    """The readings less those under another name that a place bearing the name as its own outgrows: one of the
-    same country at least as big ('Washington', an old name of Piqua, Ohio; 'Maryville' of Beeville, Texas), or for
-    a city of 100,000 or more, known by its own name, one anywhere ('Philadelphia', an old name of Amman). The
-    press writes small towns under other countries' spellings: 'Seversk' near Donetsk is Siversk, Ukraine, however
-    big Seversk, Russia is, and 'Akko' is Acre; and 'Cologne' is Köln, bigger than the Italian town."""
+    """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
+    Beeville, Texas) no bigger than a place of the same country that bears the name as its own: there the name is
+    read as another place's only when that place outgrows its namesakes. Another country's namesake does not count:
+    'Seversk' in war news is Siversk, Ukraine, as often as Seversk, Russia, and 'Akko' is Acre in Israel."""
     if all(not alternate for _, alternate in found):
         return found  # most names
     own: dict[str | None, int] = {}
     for place, alternate in found:
         if not alternate and place.population > own.get(place.country_code, -1):
             own[place.country_code] = place.population
-    anywhere = max(own.values(), default=-1)
-    return [(p, alternate) for p, alternate in found if not alternate
-            or p.population > (anywhere if p.population >= LARGE_CITY else own.get(p.country_code, -1))]
+    return [(p, alternate) for p, alternate in found if not alternate or p.population > own.get(p.country_code, -1)]
 
 
 def _bears_name(region: str, names: tuple[str, ...]) -> bool:
@@ -297,8 +294,9 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     where 'Washington' alone would be the capital). Fewer states list places of any kind ('Kyiv, Kharkiv Oblast
     and Odesa', 'Richmond, Virginia, Washington, D.C.'). A country or state written after the name says where it
     lies when a city of 100,000 or more bearing the name lies there ('Armenia, Colombia', 'California, Washington,
-    D.C.'); a smaller namesake there does not make it a town ('China, Japan and South Korea', 'Virginia,
-    Washington, West Virginia')."""
+    D.C.'), and a state written after it when any town bearing the name lies there, unless the list goes on before
+    the name ('Washington, Pennsylvania, and Wheeling', but 'Virginia, Washington, West Virginia'). A small
+    namesake in a country does not make a country a town ('China, Japan and South Korea')."""
     lo = hi = i
     while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
         lo -= 1
@@ -308,11 +306,12 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     if not others:
         return None  # most names: in no list
     area = _named_area(text, spans, first, i)
-    if area is not None and any(
-            not alternate and p.feature in ("city", "district") and p.population >= LARGE_CITY
-            and p.country_code == area.country_code and (area.feature == "country" or p.admin1 == area.admin1)
-            for p, alternate in readings):
-        return None  # 'Armenia, Colombia', 'Washington, D.C.': a city and where it lies
+    if area is not None:
+        inside = [p for p, alternate in readings if not alternate and p.feature in ("city", "district")
+                  and p.country_code == area.country_code and (area.feature == "country" or p.admin1 == area.admin1)]
+        goes_on = i > lo and text[spans[i - 1].end : spans[i].start] == ", "
+        if any(p.population >= LARGE_CITY for p in inside) or inside and area.feature == "region" and not goes_on:
+            return None  # 'Armenia, Colombia', 'Washington, D.C.', 'Washington, Pennsylvania': a town, where it lies
     if all(p.feature == "country" for p in others):
         return others[0]
     regions = [p for p in others if p.feature == "region"]
@@ -350,8 +349,8 @@ def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: P
 def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None,
            home: Region | None = None) -> float:
     score = math.log10(max(place.population, _LEAST_POPULATION) + 10) + _FEATURE_PRIOR[place.feature]
-    if place.capital:
-        score += 2.5
+    if place.capital and not alternate:
+        score += 2.5  # under its own name: 'Philadelphia', an old name of Amman, is the US city
     if alternate:
         score -= _ALTERNATE_PENALTY
     code = place.country_code

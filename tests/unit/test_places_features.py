@@ -219,6 +219,7 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
         ("Protests were held in New York, California, Washington, D.C., and Texas.", "Washington", 4140963),
         ("The coffee grower lives in Armenia, Colombia, and ships beans to Miami.", "Armenia", 3689563),
         ("Storms hit Washington, Pennsylvania, and Wheeling, West Virginia, overnight.", "Washington", 5218069),
+        ("Governors of Delaware, Ohio and Indiana met in Chicago.", "Delaware", 4142224),  # not Delaware, Ohio
         ("He was born in Paris, Texas.", "Paris", 4717560),
     ],
 )
@@ -244,8 +245,12 @@ def test_a_town_the_data_gives_no_population_is_not_outranked_by_an_old_name_of_
         # A place that outgrows its namesakes is still read under its other name, and another country's namesake
         # does not count: the Russian spelling of a Ukrainian town, the Hebrew name of Acre.
         ("Fans gathered in Cologne.", "Cologne", 2886242),
-        # A capital counts as one under its own name only: 'Philadelphia' is not Amman.
+        # Under another name, a place smaller than a city abroad bearing the name as its own scores lower, even
+        # where its country is named: 'Philadelphia' is not Amman, 'Odesa' is not Odessa, Texas, 'Bata' not Bath.
         ("Officials arrived in Philadelphia on Monday.", "Philadelphia", 4560349),
+        ("U.S. officials said Russian drones hit Odesa overnight.", "Odesa", 698740),
+        ("The U.S. embassy in Bagdad was evacuated.", "Bagdad", 98182),
+        ("British fans travelled to Bata for the Africa Cup.", "Bata", 2310046),
         # The country or region written after a name under another name still places it.
         ("Police in Newcastle, England, arrested a man.", "Newcastle", 2641673),
         ("Hurricane Sandy hit Santiago, Cuba, overnight.", "Santiago", 3536729),

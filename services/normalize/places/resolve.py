@@ -19,6 +19,11 @@ _ALTERNATE_PENALTY = 2.0
 # The data gives some towns no population ('Twickenham'); the index holds towns of 1,000 people or more, so a town
 # is taken to have at least that many.
 _LEAST_POPULATION = 1_000
+# A reading under another name no bigger than a city bearing the name as its own, in another country (in the same
+# one it is dropped): 'Odesa' is Odesa, Ukraine, not Odessa, Texas, when the text names the United States, and
+# 'Bagdad' Baghdad; the country or region written after it still wins ('Syracuse, Sicily', 'Newcastle, England'),
+# as do the region and country around it in war news ('Seversk in the Donetsk region' is Siversk).
+_OUTGROWN = 3.0
 _SAME_COUNTRY = 3.0
 _SAME_REGION = 2.0
 _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
@@ -247,8 +252,9 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
     """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
     Beeville, Texas) no bigger than a place of the same country that bears the name as its own: there the name is
-    read as another place's only when that place outgrows its namesakes. Another country's namesake does not count:
-    'Seversk' in war news is Siversk, Ukraine, as often as Seversk, Russia, and 'Akko' is Acre in Israel."""
+    read as another place's only when that place outgrows its namesakes. Against another country's namesake the
+    reading stays, scored lower (see _ranked): 'Seversk' in war news is Siversk, Ukraine, as often as Seversk,
+    Russia, and 'Akko' is Acre in Israel."""
     if all(not alternate for _, alternate in found):
         return found  # most names
     own: dict[str | None, int] = {}
@@ -294,9 +300,10 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     where 'Washington' alone would be the capital). Fewer states list places of any kind ('Kyiv, Kharkiv Oblast
     and Odesa', 'Richmond, Virginia, Washington, D.C.'). A country or state written after the name says where it
     lies when a city of 100,000 or more bearing the name lies there ('Armenia, Colombia', 'California, Washington,
-    D.C.'), and a state written after it when any town bearing the name lies there, unless the list goes on before
-    the name ('Washington, Pennsylvania, and Wheeling', but 'Virginia, Washington, West Virginia'). A small
-    namesake in a country does not make a country a town ('China, Japan and South Korea')."""
+    D.C.'), and a state written after it when any town bearing the name lies there, in a list with towns in it,
+    where the name opens the list or follows ' and ' ('Washington, Pennsylvania, and Wheeling, West Virginia'; but
+    'Delaware, Ohio and Indiana', 'Virginia, Washington, West Virginia'). A small namesake in a country does not
+    make a country a town ('China, Japan and South Korea')."""
     lo = hi = i
     while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
         lo -= 1
@@ -310,7 +317,9 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
         inside = [p for p, alternate in readings if not alternate and p.feature in ("city", "district")
                   and p.country_code == area.country_code and (area.feature == "country" or p.admin1 == area.admin1)]
         goes_on = i > lo and text[spans[i - 1].end : spans[i].start] == ", "
-        if any(p.population >= LARGE_CITY for p in inside) or inside and area.feature == "region" and not goes_on:
+        listed_towns = any(p.feature not in ("country", "region") for p in others)
+        if any(p.population >= LARGE_CITY for p in inside) or inside and area.feature == "region" and listed_towns \
+                and not goes_on:
             return None  # 'Armenia, Colombia', 'Washington, D.C.', 'Washington, Pennsylvania': a town, where it lies
     if all(p.feature == "country" for p in others):
         return others[0]
@@ -335,12 +344,16 @@ def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Pla
 
 
 def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> list[tuple[Place, float]]:
-    """Options with their scores, best first; a place listed twice (name and alternate) keeps its better score."""
+    """Options with their scores, best first; a place listed twice (name and alternate) keeps its better score,
+    and one under another name that a city bearing the name outgrows scores _OUTGROWN less."""
     scene = _scene_without_own_country(options, scene)
     home = scene.home_region() if _HOME_REGION else None
     best: dict[int, tuple[Place, float]] = {}
+    own_city = max((p.population for p, alternate in options if not alternate and p.feature == "city"), default=-1)
     for place, alternate in options:
         score = _score(place, alternate, span, scene, area, home)
+        if alternate and place.population <= own_city:
+            score -= _OUTGROWN
         if place.geonames_id not in best or best[place.geonames_id][1] < score:
             best[place.geonames_id] = (place, score)
     return sorted(best.values(), key=lambda option: -option[1])
@@ -349,8 +362,8 @@ def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: P
 def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None,
            home: Region | None = None) -> float:
     score = math.log10(max(place.population, _LEAST_POPULATION) + 10) + _FEATURE_PRIOR[place.feature]
-    if place.capital and not alternate:
-        score += 2.5  # under its own name: 'Philadelphia', an old name of Amman, is the US city
+    if place.capital:
+        score += 2.5
     if alternate:
         score -= _ALTERNATE_PENALTY
     code = place.country_code

@@ -155,11 +155,30 @@ def test_a_name_written_often_does_not_steer_itself(gazetteer):
 def test_a_county_and_its_namesake_town_do_not_vote_for_each_other():
     # Jackson County and the town of Jackson lie together in several states: that they share a name says nothing
     # of which state the story is in, so the capital's own score stands.
-    capital = Place(1, "Jackson", "city", "US", "Mississippi", 32.30, -90.18, 160_000, True)
+    capital = Place(1, "Jackson", "city", "US", "Mississippi", 32.30, -90.18, 90_000, True)
     jackson_mi = town("Jackson", "US", "Michigan", 42.25, -84.40, 33_000)
     county_mi = Place(2, "Jackson County", "district", "US", "Michigan", 42.25, -84.42, 160_000)
     county_mo = Place(3, "Jackson County", "district", "US", "Missouri", 39.01, -94.35, 700_000)
-    options, scores = [[county_mo, county_mi], [capital, jackson_mi]], [[5.8, 5.2], [7.7, 4.5]]
+    options, scores = [[county_mo, county_mi], [capital, jackson_mi]], [[5.8, 5.2], [7.0, 4.5]]
     assert coherent_choice(options, scores, ["jackson county", "jackson"]) == [0, 0]
     # Under another name the same neighbour votes: a town of Michigan beside the county wins over the capital.
     assert coherent_choice(options, scores, ["jackson county", "leoni"]) == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Names sure of a known city are not outvoted by a crowd of small namesakes near each other.
+        ("Officials in Washington and Lisbon met.", [("Washington", 4140963), ("Lisbon", 2267057)]),
+        ("Leaders in Washington, Paris and Warsaw agreed.",
+         [("Washington", 4140963), ("Paris", 2988507), ("Warsaw", 756135)]),
+        ("Drones attacked Sloviansk and Mykolaiv, the governor said.", [("Sloviansk", 693468), ("Mykolaiv", 700569)]),
+        ("Missiles hit Lutsk and Rivne.", [("Lutsk", 702569), ("Rivne", 695594)]),
+        # Russian spellings of Ukrainian towns keep their Ukrainian readings beside Ukrainian neighbours.
+        ("Russian troops reported gains near Seversk, Kremennaya and Lisichansk.",
+         [("Russian", 2017370), ("Seversk", 694403), ("Kremennaya", 704138), ("Lisichansk", 702972)]),
+        ("The attack occurred in Jenin in the occupied West Bank.", [("Jenin", 283506), ("West Bank", 285153)]),
+    ],
+)
+def test_world_news_lists_keep_their_cities(gazetteer, text, expected):
+    assert [(p.surface, p.geonames_id) for p in places_in(text, gazetteer)] == expected

@@ -75,7 +75,7 @@ INSTITUTION_WORDS = frozenset(
     """department police sheriff patrol guard court senate house assembly legislature board commission council
     committee agency authority bureau division office ministry service services association coalition party
     university college school schools academy institute hospital district olympics games conference regulator
-    operator insurance system center centre museum library transit lottery""".split()
+    operator insurance system center centre museum library lottery""".split()
 )
 
 # A capitalised word after a place's name that makes the two a natural feature's name, which the index lacks:

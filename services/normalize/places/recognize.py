@@ -111,7 +111,8 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
             last += 1
     if len(token.text) == 1 and i + 1 < len(tokens) and (spaced := _spaced_abbreviation(text, tokens, i, gazetteer)):
         return spaced
-    if not opener and text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer:
+    if not opener and text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer \
+            and not _after_an_initial(text, tokens, i):
         abbreviation = token.key + "."
         span = _span(text, tokens, i, i, abbreviation)
         return Span(i, i, span.start, span.end + 1, abbreviation, place_cue=span.place_cue)
@@ -128,19 +129,23 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
 
 def _spaced_abbreviation(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> Span | None:
     """'W. Va.', a state's abbreviation written with a space, which the index holds as 'W.Va.'. Before a capitalised
-    word it is a person's initials ('N. C. Wyeth', 'The bank, N. M. Rothschild'), unless it follows a place's name
-    and a comma, where the word opens a new sentence ('Rocky Mount, N. C. Police are investigating')."""
+    word it is taken for a person's initials ('N. C. Wyeth', 'The mayor of Boston, D. C. Jones'), even where the
+    word opens a new sentence: a state left out is a smaller error than one made up."""
     letter, word = tokens[i], tokens[i + 1]
     if text[letter.end : word.start] != ". " or not text.startswith(".", word.end):
         return None
     after = tokens[i + 2] if i + 2 < len(tokens) else None
-    if after is not None and after.capitalised and text[word.end : after.start] == ". " \
-            and not _after_a_place_and_comma(text, tokens, i, gazetteer):
+    if after is not None and after.capitalised and text[word.end : after.start] == ". ":
         return None
     key = letter.key + word.key
     if not any(place.feature == "region" for place, alternate in gazetteer.lookup(key) if not alternate):
         return None
     return _span(text, tokens, i, i + 1, key)._replace(end=word.end + 1)
+
+
+def _after_an_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """'N. C. Wyeth', 'W. Va. Then': the word is the second of two initials, never an abbreviation alone."""
+    return i > 0 and len(tokens[i - 1].text) == 1 and text[tokens[i - 1].end : tokens[i].start] == ". "
 
 
 def _after_a_place_and_comma(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> bool:
@@ -398,10 +403,9 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     nxt = span.last + 1
     if nxt >= len(tokens) or not joined(text, tokens[span.last], tokens[nxt]) or not tokens[nxt].capitalised:
         return False
-    if text[span.end - 1] == "." and (_after_a_place_and_comma(text, tokens, span.first, gazetteer)
-                                      or tokens[nxt].key not in ORGANISATION_TAILS):
-        # 'Albany, N.Y. Fire officials said', 'Washington, D.C. The mother called': an abbreviation after a town,
-        # or before a word that opens no organisation's name, ends its sentence (but 'the N.Y. Post' does not)
+    if text[span.end - 1] == "." and _after_a_place_and_comma(text, tokens, span.first, gazetteer):
+        # 'Albany, N.Y. Fire officials said', 'Washington, D.C. The mother called': after a town, an abbreviation
+        # is its state, and the capitalised word opens the next sentence (but 'the N.Y. Post', 'N.J. Transit')
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
         return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))

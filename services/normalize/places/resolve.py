@@ -16,14 +16,13 @@ from services.normalize.places.words import tokenize
 
 _FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
 _ALTERNATE_PENALTY = 2.0
-# The data gives some towns no population ('Twickenham'); the index holds towns of 1,000 people or more, so a town
-# is taken to have at least that many.
-_LEAST_POPULATION = 1_000
-# A reading under another name no bigger than a city bearing the name as its own, in another country (in the same
-# one it is dropped): 'Odesa' is Odesa, Ukraine, not Odessa, Texas, when the text names the United States, and
-# 'Bagdad' Baghdad; the country or region written after it still wins ('Syracuse, Sicily', 'Newcastle, England'),
-# as do the region and country around it in war news ('Seversk in the Donetsk region' is Siversk).
-_OUTGROWN = 3.0
+# A reading under another name no bigger than a city of half a million or more that bears the name as its own, in
+# another country (in the same one it is dropped), scores this much less: 'Odesa' is Odesa, Ukraine, not Odessa,
+# Texas, when the text names the United States, and 'Philadelphia' is not Amman; the country or region written
+# after it still wins ('Syracuse, Sicily', 'Newcastle, England'). A smaller city does not count: 'Seversk' near
+# Kreminna is Siversk, Ukraine, not Seversk, Russia.
+_OUTGROWN = 2.0
+_KNOWN_ABROAD = 500_000
 _SAME_COUNTRY = 3.0
 _SAME_REGION = 2.0
 _INSIDE_NAMED_AREA = 10.0  # "Alexandria, Louisiana"
@@ -251,15 +250,16 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
 
 def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
     """The readings less those under another name ('Washington', an old name of Piqua, Ohio; 'Maryville' of
-    Beeville, Texas) no bigger than a place of the same country that bears the name as its own: there the name is
-    read as another place's only when that place outgrows its namesakes. Against another country's namesake the
+    Beeville, Texas) no bigger than a city of the same country that bears the name as its own: there the name is
+    read as another place's only when that place outgrows its namesakes (a region bearing the name does not count:
+    'Jenin' is the city, listed as 'Janīn', as well as its governorate). Against another country's namesake the
     reading stays, scored lower (see _ranked): 'Seversk' in war news is Siversk, Ukraine, as often as Seversk,
     Russia, and 'Akko' is Acre in Israel."""
     if all(not alternate for _, alternate in found):
         return found  # most names
     own: dict[str | None, int] = {}
     for place, alternate in found:
-        if not alternate and place.population > own.get(place.country_code, -1):
+        if not alternate and place.feature == "city" and place.population > own.get(place.country_code, -1):
             own[place.country_code] = place.population
     return [(p, alternate) for p, alternate in found if not alternate or p.population > own.get(p.country_code, -1)]
 
@@ -345,11 +345,12 @@ def _best(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Pla
 
 def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: Place | None) -> list[tuple[Place, float]]:
     """Options with their scores, best first; a place listed twice (name and alternate) keeps its better score,
-    and one under another name that a city bearing the name outgrows scores _OUTGROWN less."""
+    and one under another name that a city known abroad bearing the name outgrows scores _OUTGROWN less."""
     scene = _scene_without_own_country(options, scene)
     home = scene.home_region() if _HOME_REGION else None
     best: dict[int, tuple[Place, float]] = {}
-    own_city = max((p.population for p, alternate in options if not alternate and p.feature == "city"), default=-1)
+    own_city = max((p.population for p, alternate in options
+                    if not alternate and p.feature == "city" and p.population >= _KNOWN_ABROAD), default=-1)
     for place, alternate in options:
         score = _score(place, alternate, span, scene, area, home)
         if alternate and place.population <= own_city:
@@ -361,7 +362,7 @@ def _ranked(options: list[tuple[Place, bool]], span: Span, scene: Scene, area: P
 
 def _score(place: Place, alternate: bool, span: Span, scene: Scene, area: Place | None,
            home: Region | None = None) -> float:
-    score = math.log10(max(place.population, _LEAST_POPULATION) + 10) + _FEATURE_PRIOR[place.feature]
+    score = math.log10(place.population + 10) + _FEATURE_PRIOR[place.feature]
     if place.capital:
         score += 2.5
     if alternate:

@@ -182,3 +182,9 @@ def test_a_county_and_its_namesake_town_do_not_vote_for_each_other():
 )
 def test_world_news_lists_keep_their_cities(gazetteer, text, expected):
     assert [(p.surface, p.geonames_id) for p in places_in(text, gazetteer)] == expected
+
+
+def test_a_county_holding_a_town_still_weighs_for_a_name_sure_of_a_bigger_city(gazetteer):
+    # Richmond, Virginia (226,000) is what 'Richmond' alone reads; Wayne County holds Richmond, Indiana.
+    found = places_in("Deputies in Wayne County said a Richmond man was charged on Friday.", gazetteer)
+    assert [(p.country_code, p.admin1) for p in found if p.surface == "Richmond"] == [("US", "Indiana")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.normalize.evaluation import speed_line
-from services.normalize.evaluation.places import passed_over
+from services.normalize.evaluation.places import _met, passed_over
 from services.normalize.places import Gazetteer, find_places
 
 PARIS_TEXAS = {"lat": 33.66, "lon": -95.56}
@@ -32,3 +32,8 @@ def test_speed_line_times_three_passes_over_every_item_and_names_the_characters(
     line = speed_line("find_places", ["one", "two"], seen.append, 600)
     assert seen == ["one", "two"] * 3
     assert line.startswith("find_places speed: ") and "ms per 300 characters (600 characters" in line
+
+
+def test_a_target_is_judged_on_the_unrounded_figure():
+    assert _met(0.9, 0.90) == "met"
+    assert _met(0.8996, 0.90) == "not met"  # printed as 0.900

@@ -111,8 +111,8 @@ def _longest_name_at(text: str, tokens: list[Token], i: int, gazetteer: Gazettee
             last += 1
     if len(token.text) == 1 and i + 1 < len(tokens) and (spaced := _spaced_abbreviation(text, tokens, i, gazetteer)):
         return spaced
-    if not opener and text.startswith(".", token.end) and not token.text.endswith(".") and token.key + "." in gazetteer \
-            and not _after_an_initial(text, tokens, i):
+    if not opener and text.startswith(".", token.end) and not token.text.endswith(".") \
+            and token.key + "." in gazetteer and not _after_an_initial(text, tokens, i):
         abbreviation = token.key + "."
         span = _span(text, tokens, i, i, abbreviation)
         return Span(i, i, span.start, span.end + 1, abbreviation, place_cue=span.place_cue)

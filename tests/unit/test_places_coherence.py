@@ -154,17 +154,16 @@ def test_a_name_written_often_does_not_steer_itself(gazetteer):
     assert readings == {("US", "city")}
 
 
-def test_a_county_and_its_namesake_town_do_not_vote_for_each_other():
-    # Jackson County and the town of Jackson lie together in several states: that they share a name says nothing
-    # of which state the story is in, so the capital's own score stands.
+def test_a_county_backs_the_town_of_its_name_inside_it():
+    # Jackson County, Michigan holds Jackson, Michigan: the pair outweighs a bigger Jackson elsewhere.
     capital = Place(1, "Jackson", "city", "US", "Mississippi", 32.30, -90.18, 90_000, True)
     jackson_mi = town("Jackson", "US", "Michigan", 42.25, -84.40, 33_000)
     county_mi = Place(2, "Jackson County", "district", "US", "Michigan", 42.25, -84.42, 160_000)
     county_mo = Place(3, "Jackson County", "district", "US", "Missouri", 39.01, -94.35, 700_000)
     options, scores = [[county_mo, county_mi], [capital, jackson_mi]], [[5.8, 5.2], [7.0, 4.5]]
-    assert coherent_choice(options, scores, ["jackson county", "jackson"]) == [0, 0]
-    # Under another name the same neighbour votes: a town of Michigan beside the county wins over the capital.
-    assert coherent_choice(options, scores, ["jackson county", "leoni"]) == [1, 1]
+    assert coherent_choice(options, scores, ["jackson county", "jackson"]) == [1, 1]
+    # Alone, each keeps its own likeliest reading.
+    assert coherent_choice(options[1:], scores[1:], ["jackson"]) == [0]
 
 
 @pytest.mark.parametrize(
@@ -193,3 +192,18 @@ def test_a_county_holding_a_town_still_weighs_for_a_name_sure_of_a_bigger_city(g
     # Richmond, Virginia (226,000) is what 'Richmond' alone reads; Wayne County holds Richmond, Indiana.
     found = places_in("Deputies in Wayne County said a Richmond man was charged on Friday.", gazetteer)
     assert [(p.country_code, p.admin1) for p in found if p.surface == "Richmond"] == [("US", "Indiana")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A county and the town of its name back each other, in the state that holds both.
+        ("LANCASTER - A Lancaster man was charged with arson, Lancaster County District Attorney Heather Adams "
+         "said Tuesday.", [("LANCASTER", 5197079), ("Lancaster", 5197079), ("Lancaster County", 5197085)]),
+        # 'Georgia' read as the country puts no state in the scene, so its state reading still votes for Columbus.
+        ("Columbus police said the suspect fled on foot. Georgia Bureau of Investigation agents joined the search.",
+         [("Columbus", 4188985), ("Georgia", 614540)]),
+    ],
+)
+def test_local_news_keeps_its_county_and_state(gazetteer, text, expected):
+    assert [(p.surface, p.geonames_id) for p in places_in(text, gazetteer)] == expected

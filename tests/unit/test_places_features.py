@@ -133,7 +133,8 @@ def test_a_region_whose_index_name_is_a_legal_phrase_is_called_by_its_common_nam
         ("A typhoon struck Hainan Island in southern China.", "Hainan", 1809054),  # the island is the province
         ("Refineries along the Texas Gulf coast shut down on Monday.", "Texas", 4736286),
         ("Storms hit Jackson County, Mo., and Jackson, Miss., on Tuesday.", "Jackson", 4431410),  # its state named
-        ("Jackson County officials met. The governor in Jackson signed the order.", "Jackson", 4431410),  # a city
+        # A county and the town it holds back each other ('Madison', Alabama, not the capital of Wisconsin).
+        ("Madison County deputies arrested a Madison man.", "Madison", 4074267),
         ("Deputies in Washington County arrested a man. Lawmakers in Washington debated.", "Washington", 4140963),
         ("Shelling hit the Zaporozhye region.", "Zaporozhye region", 687699),  # spelt otherwise in the index
         ("Drones hit the Kaluga region.", "Kaluga region", 553899),

@@ -25,10 +25,11 @@ BELIEF_POWER = 0.25
 # A name whose likeliest reading is a city this big is sure of it: between it and another name, votes are weighted
 # by plain probabilities, so a crowd of small namesakes cannot outvote it ('Washington, Paris and Warsaw' are not
 # three towns of Illinois, nor 'Washington and Lisbon' Lisbon, Maine). A county holding a town still weighs with
-# BELIEF_POWER ('Wayne County' and 'Richmond', Indiana), and a region named takes no vote of its own, the scene
-# weighing it already ('Santiago' beside Rio Grande do Sul is still Chile's capital). Applied to every pair of names,
-# BELIEF_POWER turned 94 readings of 1,453 invented news sentences into smaller namesakes; with sure names, 6 (power
-# 1 everywhere: 6). It costs 0.13 points of dev acc@161km (0.9012 -> 0.8999), in US local news.
+# BELIEF_POWER ('Wayne County' and 'Richmond', Indiana) unless it bears the town's name (a Washington County holds
+# a Washington in many states), and a region the scene already weighs casts no vote of its own ('Santiago' beside
+# Rio Grande do Sul is still Chile's capital). Applied to every pair of names, BELIEF_POWER turned 94 readings of
+# 1,453 invented news sentences into smaller namesakes; with sure names, 6 (power 1 everywhere: 6). It costs 0.13
+# points of dev acc@161km (0.9012 -> 0.8999), in US local news.
 KNOWN_CITY = 100_000
 SAME_COUNTRY = 0.0
 NEAR_KM = 40.0
@@ -89,17 +90,16 @@ def _sure(options: list[Place]) -> bool:
     return options[0].feature == "city" and options[0].population >= KNOWN_CITY
 
 
-def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys: list[str]) -> list[int]:
+def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys: list[str],
+                    named: frozenset[tuple[str | None, str | None]] = frozenset()) -> list[int]:
     """Index of the chosen option per name: its own score plus the votes of the other names' likely places.
 
-    Names written alike share one vote ('Paris' four times is one name), and a name never votes for itself, nor
-    for its namesake ('Jackson County' and 'Jackson' lie together in several states because one is named after the
-    other, which says nothing of the state the story is in).
+    Names written alike share one vote ('Paris' four times is one name), and a name never votes for itself.
+    `named` are the (country, region) pairs the text's scene already weighs (see KNOWN_CITY).
     """
     if all(len(o) < 2 for o in options):
         return [0 if o else -1 for o in options]  # nothing to weigh: most items
     chosen_scores = [list(s) for s in scores]
-    families = {key: _family(key) for key in keys}
     for _ in range(ROUNDS):
         # Per name: whether it is sure of a known city, and its readings with their probabilities and their
         # weights as votes where neither side is sure.
@@ -120,7 +120,9 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
             if len(options[i]) < 2:
                 updated.append(chosen_scores[i])
                 continue
-            voters = [lender for other, lender in lenders.items() if families[other] != families[key]]
+            # (whether the voter is sure, whether it is this name's namesake, its readings)
+            voters = [(voter_sure, _family(other) == _family(key), belief)
+                      for other, (voter_sure, belief) in lenders.items() if other != key]
             if not voters:
                 updated.append(list(scores[i]))  # as if every vote were 0
                 continue
@@ -134,15 +136,18 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
                     row.append(own)
                     continue
                 votes = 0.0
-                for voter_sure, belief in voters:
+                for voter_sure, namesake, belief in voters:
                     if len(belief) == 1:  # a name read one way: no need to pick its best reading
-                        if sure and belief[0][0].feature == "region":
-                            continue  # the scene already weighs the regions named ('Santiago' beside Rio Grande do Sul)
+                        region = belief[0][0]
+                        if sure and region.feature == "region" and (region.country_code, region.admin1) in named:
+                            continue  # the scene already weighs it ('Santiago' beside Rio Grande do Sul)
                         votes += belief[0][1] * affinity(place, belief[0][0])
-                    elif not (sure or voter_sure) or place.feature == "district":
+                    elif not (sure or voter_sure) or place.feature == "district" and not namesake:
                         votes += max(w * affinity(place, o) for o, _, w in belief)
-                    else:  # a county holding a town still weighs ('Paris' and 'Henry County', Tennessee)
-                        votes += max((w if o.feature == "district" else p) * affinity(place, o) for o, p, w in belief)
+                    else:  # a county holding a town still weighs ('Wayne County' and 'Richmond', Indiana), unless
+                        # it bears the town's name: a Washington County holds a Washington in many states
+                        votes += max((w if o.feature == "district" and not namesake else p) * affinity(place, o)
+                                     for o, p, w in belief)
                 row.append(own + VOTE_WEIGHT * min(votes, VOTE_CAP))
             updated.append(row)
         if updated == chosen_scores:

@@ -179,9 +179,9 @@ def test_a_county_backs_the_town_of_its_name_inside_it():
         ("Russian troops reported gains near Seversk, Kremennaya and Lisichansk.",
          [("Russian", 2017370), ("Seversk", 694403), ("Kremennaya", 704138), ("Lisichansk", 702972)]),
         ("The attack occurred in Jenin in the occupied West Bank.", [("Jenin", 283506), ("West Bank", 285153)]),
-        # A region named does not lend a known city's name to its own small town.
-        ("Santiago reported cases, Chile said, as did Rio Grande do Sul in Brazil.",
-         [("Santiago", 3871336), ("Chile", 3895114), ("Rio Grande do Sul", 3451133), ("Brazil", 3469034)]),
+        # A town named with its region keeps it whatever country the story names.
+        ("Russian troops shelled Seversk in Ukraine's Donetsk region.",
+         [("Russian", 2017370), ("Seversk", 694403), ("Ukraine", 690791), ("Donetsk region", 709716)]),
     ],
 )
 def test_world_news_lists_keep_their_cities(gazetteer, text, expected):
@@ -200,7 +200,7 @@ def test_a_county_holding_a_town_still_weighs_for_a_name_sure_of_a_bigger_city(g
         # A county and the town of its name back each other, in the state that holds both.
         ("LANCASTER - A Lancaster man was charged with arson, Lancaster County District Attorney Heather Adams "
          "said Tuesday.", [("LANCASTER", 5197079), ("Lancaster", 5197079), ("Lancaster County", 5197085)]),
-        # 'Georgia' read as the country puts no state in the scene, so its state reading still votes for Columbus.
+        # 'Georgia' read as the country still lends its state reading's vote to Columbus.
         ("Columbus police said the suspect fled on foot. Georgia Bureau of Investigation agents joined the search.",
          [("Columbus", 4188985), ("Georgia", 614540)]),
     ],

@@ -26,10 +26,9 @@ BELIEF_POWER = 0.25
 # by plain probabilities, so a crowd of small namesakes cannot outvote it ('Washington, Paris and Warsaw' are not
 # three towns of Illinois, nor 'Washington and Lisbon' Lisbon, Maine). A county holding a town still weighs with
 # BELIEF_POWER ('Wayne County' and 'Richmond', Indiana) unless it bears the town's name (a Washington County holds
-# a Washington in many states), and a region the scene already weighs casts no vote of its own ('Santiago' beside
-# Rio Grande do Sul is still Chile's capital). Applied to every pair of names, BELIEF_POWER turned 94 readings of
-# 1,453 invented news sentences into smaller namesakes; with sure names, 6 (power 1 everywhere: 6). It costs 0.13
-# points of dev acc@161km (0.9012 -> 0.8999), in US local news.
+# a Washington in many states). Applied to every pair of names, BELIEF_POWER turned 94 readings of 1,453 invented
+# news sentences into smaller namesakes; with sure names, 7 (power 1 everywhere: 6). It costs 0.16 points of dev
+# acc@161km (0.9012 -> 0.8996), in US local news.
 KNOWN_CITY = 100_000
 SAME_COUNTRY = 0.0
 NEAR_KM = 40.0
@@ -90,12 +89,10 @@ def _sure(options: list[Place]) -> bool:
     return options[0].feature == "city" and options[0].population >= KNOWN_CITY
 
 
-def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys: list[str],
-                    named: frozenset[tuple[str | None, str | None]] = frozenset()) -> list[int]:
+def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys: list[str]) -> list[int]:
     """Index of the chosen option per name: its own score plus the votes of the other names' likely places.
 
     Names written alike share one vote ('Paris' four times is one name), and a name never votes for itself.
-    `named` are the (country, region) pairs the text's scene already weighs (see KNOWN_CITY).
     """
     if all(len(o) < 2 for o in options):
         return [0 if o else -1 for o in options]  # nothing to weigh: most items
@@ -138,9 +135,6 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
                 votes = 0.0
                 for voter_sure, namesake, belief in voters:
                     if len(belief) == 1:  # a name read one way: no need to pick its best reading
-                        region = belief[0][0]
-                        if sure and region.feature == "region" and (region.country_code, region.admin1) in named:
-                            continue  # the scene already weighs it ('Santiago' beside Rio Grande do Sul)
                         votes += belief[0][1] * affinity(place, belief[0][0])
                     elif not (sure or voter_sure) or place.feature == "district" and not namesake:
                         votes += max(w * affinity(place, o) for o, _, w in belief)

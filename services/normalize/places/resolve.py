@@ -153,7 +153,7 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
         ranked = _ranked(found, span, around, _named_area(text, spans, first, i))[:TOP_CANDIDATES]
         options.append([place for place, _ in ranked])
         scores.append([score for _, score in ranked])
-    picks = coherent_choice(options, scores, [span.key for span in spans], frozenset(everyone.regions))
+    picks = coherent_choice(options, scores, [span.key for span in spans])
     return [options[i][pick] if pick >= 0 else None for i, pick in enumerate(picks)]
 
 

@@ -150,7 +150,7 @@ def _after_an_initial(text: str, tokens: list[Token], i: int) -> bool:
 
 def _after_a_place_and_comma(text: str, tokens: list[Token], i: int, gazetteer: Gazetteer) -> bool:
     """True when a place's name of up to three words and a comma come just before token i, as a town comes before
-    its state ('Rocky Mount, N. C.'); not 'Later, N. C. Wyeth' nor 'Meanwhile, N.Y. Post reporters'."""
+    its state ('Albany, N.Y.', 'Rocky Mount, N.C.'); not 'Meanwhile, N.Y. Post reporters'."""
     if i == 0 or text[tokens[i - 1].end : tokens[i].start] != ", ":
         return False
     for first in range(i - 1, max(i - 4, -1), -1):

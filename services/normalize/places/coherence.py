@@ -97,6 +97,7 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
     if all(len(o) < 2 for o in options):
         return [0 if o else -1 for o in options]  # nothing to weigh: most items
     chosen_scores = [list(s) for s in scores]
+    families = {key: _family(key) for key in keys}
     for _ in range(ROUNDS):
         # Per name: whether it is sure of a known city, and its readings with their probabilities and their
         # weights as votes where neither side is sure.
@@ -118,7 +119,7 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
                 updated.append(chosen_scores[i])
                 continue
             # (whether the voter is sure, whether it is this name's namesake, its readings)
-            voters = [(voter_sure, _family(other) == _family(key), belief)
+            voters = [(voter_sure, families[other] == families[key], belief)
                       for other, (voter_sure, belief) in lenders.items() if other != key]
             if not voters:
                 updated.append(list(scores[i]))  # as if every vote were 0

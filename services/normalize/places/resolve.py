@@ -312,19 +312,18 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     others = [p for k in range(lo, hi + 1) if k != i and (p := first[k]) is not None]
     if not others:
         return None  # most names: in no list
+    regions = [p for p in others if p.feature == "region"]
+    towns = sum(p.feature not in ("country", "region") for p in others)
     area = _named_area(text, spans, first, i)
     if area is not None:
         inside = [p for p, alternate in readings if not alternate and p.feature in ("city", "district")
                   and p.country_code == area.country_code and (area.feature == "country" or p.admin1 == area.admin1)]
         goes_on = i > lo and text[spans[i - 1].end : spans[i].start] == ", "
-        listed_towns = any(p.feature not in ("country", "region") for p in others)
-        if any(p.population >= LARGE_CITY for p in inside) or inside and area.feature == "region" and listed_towns \
+        if any(p.population >= LARGE_CITY for p in inside) or inside and area.feature == "region" and towns \
                 and not goes_on:
             return None  # 'Armenia, Colombia', 'Washington, D.C.', 'Washington, Pennsylvania': a town, where it lies
     if all(p.feature == "country" for p in others):
         return others[0]
-    regions = [p for p in others if p.feature == "region"]
-    towns = len(others) - len(regions) - sum(p.feature == "country" for p in others)
     if len(regions) < max(2, 2 * towns) or len({p.country_code for p in regions}) > 1:
         return None  # a list of places of any kind
     return regions[0]

@@ -8,6 +8,7 @@ import pytest
 from services.normalize.places import BulletinContext, Gazetteer, find_places
 
 DAR_ES_SALAAM, HOUSTON, KHARKIV_OBLAST, CALIFORNIA, MIDLANDS_ZIMBABWE = 160263, 4699066, 706482, 5332921, 886119
+CHARLOTTE, WASHINGTON_DC = 4460243, 4140963
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +79,8 @@ def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_nei
     ("text", "expected"),
     [
         ("Cases rose in the Houston region.", [("Houston region", HOUSTON)]),  # the city's surroundings, not Texas
+        # No area of the United States bears the name: not Charlotte parish, Saint Vincent.
+        ("Jobs grew in the Charlotte region last year.", [("Charlotte region", CHARLOTTE)]),
         ("In Ukraine, shelling hit the Kharkov region.", [("Ukraine", 690791), ("Kharkov region", KHARKIV_OBLAST)]),
     ],
 )
@@ -229,6 +232,26 @@ def test_state_institutions_and_compass_words_keep_the_state(gazetteer, text, ex
 def test_a_name_listed_among_countries_or_states_is_one_of_them(gazetteer, text, surface, geonames_id):
     assert ids_of(surface, text, gazetteer) == [geonames_id]
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Paris, Tennessee lies in Henry County, Tennessee: not Paris, France, nor another state's Henry County.
+        ("Paris and Henry County leaders backed the plan.", [("Paris", 4647963), ("Henry County", 4628829)]),
+        ("Henry County and Paris officials met on Monday.", [("Henry County", 4628829), ("Paris", 4647963)]),
+        ("Students in Moscow and Latah County returned.", [("Moscow", 5601538), ("Latah County", 5598264)]),
+        ("Fans came from London and Middlesex County.", [("London", 6058560), ("Middlesex County", 6073256)]),
+        # A city that lies in the county stays the city.
+        ("Cases rose in Atlanta and Fulton County.", [("Atlanta", 4180439), ("Fulton County", 4196508)]),
+        # No Washington lies in a Montgomery County: the capital and Maryland's county, its neighbour.
+        ("Traffic slowed in Washington and Montgomery County.", [("Washington", WASHINGTON_DC),
+                                                                 ("Montgomery County", 4362716)]),
+        # London, Ontario lies in no Orange County.
+        ("Flights link London and Orange County.", [("London", 2643743), ("Orange County", 5379524)]),
+    ],
+)
+def test_a_town_listed_with_a_county_it_lies_in_is_that_town(gazetteer, text, expected):
+    assert places_in(text, gazetteer) == expected
 
 
 @pytest.mark.parametrize(

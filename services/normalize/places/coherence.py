@@ -78,7 +78,7 @@ def distribution(scores: Sequence[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _family(key: str) -> str:
+def family(key: str) -> str:
     """'jackson county' and 'jackson' are one family of names."""
     head, _, tail = key.rpartition(" ")
     return head if head and tail in SHORT_FORM_TAILS else key
@@ -97,7 +97,7 @@ def coherent_choice(options: list[list[Place]], scores: list[list[float]], keys:
     if all(len(o) < 2 for o in options):
         return [0 if o else -1 for o in options]  # nothing to weigh: most items
     chosen_scores = [list(s) for s in scores]
-    families = {key: _family(key) for key in keys}
+    families = {key: family(key) for key in keys}
     for _ in range(ROUNDS):
         # Per name: whether it is sure of a known city, and its readings with their probabilities and their
         # weights as votes where neither side is sure.

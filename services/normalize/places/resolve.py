@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, near
+from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, family, near
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.lexicon import DIRECTIONS, REGION_WORDS, SHORT_FORM_TAILS
 from services.normalize.places.model import Place
@@ -147,6 +147,9 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
         if sibling is not None:
             found = [(p, a) for p, a in found if p.feature == sibling.feature
                      and (p.feature == "country" or p.country_code == sibling.country_code)] or found
+        paired = _town_and_county(text, spans, first, readings, i)
+        if paired:
+            found = [(p, a) for p, a in found if p.geonames_id in paired] or found
         # The scene less this name's own first guesses: a name never steers itself, however often it is written.
         own = own_guesses.get(span.key)
         around = everyone if not own else everyone.without(scene_of(own))
@@ -231,6 +234,11 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
     for suffix in ("oblast", "region", "province"):
         regions += [(p, False) for p, _ in gazetteer.lookup(f"{span.key} {suffix}") if p.feature == "region"]
     if regions:
+        # A city big enough to name its surroundings, where no area of its country bears its name: 'the Charlotte
+        # region' is North Carolina's Charlotte, not Charlotte parish of Saint Vincent ('the Kyiv region' stays
+        # Kyiv Oblast).
+        regions += [(p, False) for p, alternate in found if not alternate and p.feature == "city"
+                    and p.population >= LARGE_CITY and all(r.country_code != p.country_code for r, _ in regions)]
         return [(p, False) for p, _ in regions]
     # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in, if a region could be
     # named after it ('Occidental province' in Congo is not the region of Occidental, California, a village).
@@ -292,6 +300,50 @@ def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int)
     return area
 
 
+def _list_around(text: str, spans: list[Span], i: int) -> tuple[int, int]:
+    """The first and last span of the list the span is in ('Kyiv, Kharkiv and Odesa'); (i, i) when in none."""
+    lo = hi = i
+    while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
+        lo -= 1
+    while hi + 1 < len(spans) and text[spans[hi].end : spans[hi + 1].start] in _LIST_GAPS:
+        hi += 1
+    return lo, hi
+
+
+def _is_county(span: Span) -> bool:
+    return span.county_list or span.key.rsplit(" ", 1)[-1] in COUNTY_WORDS
+
+
+def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
+                     readings: list[list[tuple[Place, bool]]], i: int) -> set[int]:
+    """Local news lists a town with the county it lies in: 'Paris and Henry County' is Paris, Tennessee, and
+    'Mansfield, Richland County' Mansfield, Ohio. The ids of the span's readings that a county (or, for a county,
+    a town) of its list pairs with: a town under its own name within NEAR_KM of the county's centre, in its state.
+    Empty when no pair lies so close, and the readings stay as they are: 'Washington and Montgomery County' (the
+    Washington in Missouri lies beyond) keeps the capital. A county bearing the town's name pairs with nothing (a
+    Jackson County holds a Jackson in many states), nor does a town with its state written after it ('Jackson
+    County, Mo., and Jackson, Miss.')."""
+    lo, hi = _list_around(text, spans, i)
+    if lo == hi:
+        return set()  # most names: in no list
+    county = _is_county(spans[i])
+    paired: set[int] = set()
+    for k in range(lo, hi + 1):
+        if k == i or _is_county(spans[k]) == county or family(spans[k].key) == family(spans[i].key):
+            continue
+        town_at, county_at = (k, i) if county else (i, k)
+        if _named_area(text, spans, first, town_at) is not None:
+            continue
+        for town, alternate in readings[town_at]:
+            if alternate or town.feature != "city":
+                continue
+            for area, _ in readings[county_at]:
+                if area.feature == "district" and area.country_code == town.country_code \
+                        and area.admin1 == town.admin1 and near(town, area) >= 1.0:
+                    paired.add(area.geonames_id if county else town.geonames_id)
+    return paired
+
+
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,
                       readings: list[tuple[Place, bool]]) -> Place | None:
     """The country or first-level region the name is listed with, so that it may be read as another of its kind:
@@ -304,11 +356,7 @@ def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i
     where the name opens the list or follows ' and ' ('Washington, Pennsylvania, and Wheeling, West Virginia'; but
     'Delaware, Ohio and Indiana', 'Virginia, Washington, West Virginia'). A small namesake in a country does not
     make a country a town ('China, Japan and South Korea')."""
-    lo = hi = i
-    while lo > 0 and text[spans[lo - 1].end : spans[lo].start] in _LIST_GAPS:
-        lo -= 1
-    while hi + 1 < len(spans) and text[spans[hi].end : spans[hi + 1].start] in _LIST_GAPS:
-        hi += 1
+    lo, hi = _list_around(text, spans, i)
     others = [p for k in range(lo, hi + 1) if k != i and (p := first[k]) is not None]
     if not others:
         return None  # most names: in no list

@@ -318,18 +318,18 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
                      readings: list[list[tuple[Place, bool]]], i: int) -> set[int]:
     """Local news lists a town with the county it lies in: 'Paris and Henry County' is Paris, Tennessee, and
     'Mansfield, Richland County' Mansfield, Ohio. The ids of the span's readings that a county (or, for a county,
-    a town) of its list pairs with: a town under its own name within NEAR_KM of the county's centre, in its state.
-    Empty when no pair lies so close, and the readings stay as they are: 'Washington and Montgomery County' (the
-    Washington in Missouri lies beyond) keeps the capital. A county bearing the town's name pairs with nothing (a
-    Jackson County holds a Jackson in many states), nor does a town with its state written after it ('Jackson
-    County, Mo., and Jackson, Miss.')."""
-    lo, hi = _list_around(text, spans, i)
-    if lo == hi:
+    a town) listed next to it pairs with: a town under its own name within NEAR_KM of the county's centre, in its
+    state. Empty when no pair lies so close, and the readings stay as they are: 'Washington and Montgomery County'
+    (the Washington in Missouri lies beyond) keeps the capital. A county bearing the town's name pairs with nothing
+    (a Jackson County holds a Jackson in many states), nor does a town with its state written after it."""
+    neighbours = [k for k in (i - 1, i + 1) if 0 <= k < len(spans)
+                  and text[spans[min(i, k)].end : spans[max(i, k)].start] in _LIST_GAPS]
+    if not neighbours:
         return set()  # most names: in no list
     county = _is_county(spans[i])
     paired: set[int] = set()
-    for k in range(lo, hi + 1):
-        if k == i or _is_county(spans[k]) == county or family(spans[k].key) == family(spans[i].key):
+    for k in neighbours:
+        if _is_county(spans[k]) == county or family(spans[k].key) == family(spans[i].key):
             continue
         town_at, county_at = (k, i) if county else (i, k)
         if _named_area(text, spans, first, town_at) is not None:

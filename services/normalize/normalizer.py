@@ -26,7 +26,7 @@ from services.normalize.places import BulletinContext, Gazetteer, choose_event_l
 from services.normalize.temporal import choose_event_date, tag_dates
 
 # Bump on any change that alters output: a new version writes new revisions of every item on replay.
-NORMALIZER_VERSION = "1.6.0"
+NORMALIZER_VERSION = "1.7.0"
 
 
 @dataclass(frozen=True)

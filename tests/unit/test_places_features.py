@@ -81,6 +81,8 @@ def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_nei
         ("Cases rose in the Houston region.", [("Houston region", HOUSTON)]),  # the city's surroundings, not Texas
         # No area of the United States bears the name: not Charlotte parish, Saint Vincent.
         ("Jobs grew in the Charlotte region last year.", [("Charlotte region", CHARLOTTE)]),
+        # The biggest Alexandria is Egypt's, whose governorate bears the name: not Alexandria, Virginia.
+        ("U.S. officials said the Alexandria region saw floods.", [("U.S.", 6252001), ("Alexandria region", 361059)]),
         ("In Ukraine, shelling hit the Kharkov region.", [("Ukraine", 690791), ("Kharkov region", KHARKIV_OBLAST)]),
     ],
 )
@@ -248,6 +250,15 @@ def test_a_name_listed_among_countries_or_states_is_one_of_them(gazetteer, text,
                                                                  ("Montgomery County", 4362716)]),
         # London, Ontario lies in no Orange County.
         ("Flights link London and Orange County.", [("London", 2643743), ("Orange County", 5379524)]),
+        # The town's own first reading (Bethlehem governorate, in the West Bank) is no evidence against the pair.
+        ("Bethlehem and Northampton County officials opened the bridge.", [("Bethlehem", 5180225),
+                                                                          ("Northampton County", 5203809)]),
+        # A state written after the county, or named elsewhere in the text, says where the names lie: not Dallas,
+        # Oregon, seat of Polk County, Oregon, nor Denver, North Carolina, in Lincoln County, North Carolina.
+        ("Flights between Dallas and Polk County, Fla., were canceled.", [("Dallas", 4684888),
+                                                                         ("Polk County", 4168988), ("Fla.", 4155751)]),
+        ("Warnings covered Denver and Lincoln County as the storm crossed Colorado's plains.",
+         [("Denver", 5419384), ("Lincoln County", 5428518), ("Colorado", 5417618)]),
     ],
 )
 def test_a_town_listed_with_a_county_it_lies_in_is_that_town(gazetteer, text, expected):

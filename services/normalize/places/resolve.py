@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, family, near
+from services.normalize.places.coherence import TOP_CANDIDATES, coherent_choice, family, flat_km, near
 from services.normalize.places.gazetteer import Gazetteer
 from services.normalize.places.lexicon import DIRECTIONS, REGION_WORDS, SHORT_FORM_TAILS
 from services.normalize.places.model import Place
@@ -39,6 +39,9 @@ _GENERIC_AREAS = frozenset(
     "midlands highlands lowlands uplands plateau plateaux plains coast coastal delta lakes islands valley hills "
     "mountains interior".split()) | REGION_WORDS | DIRECTIONS
 
+# A county seat lies near its county's centre; 40 km took in towns of the neighbouring counties ('Huntsville and
+# Morgan County' read Huntsville, Tennessee, one county off).
+_IN_COUNTY_KM = 20.0
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or "))
 
 Key = TypeVar("Key")
@@ -147,7 +150,7 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
         if sibling is not None:
             found = [(p, a) for p, a in found if p.feature == sibling.feature
                      and (p.feature == "country" or p.country_code == sibling.country_code)] or found
-        paired = _town_and_county(text, spans, first, readings, i)
+        paired = _town_and_county(text, spans, first, readings, i, everyone, own_guesses)
         if paired:
             found = [(p, a) for p, a in found if p.geonames_id in paired] or found
         # The scene less this name's own first guesses: a name never steers itself, however often it is written.
@@ -234,11 +237,14 @@ def candidates(span: Span, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
     for suffix in ("oblast", "region", "province"):
         regions += [(p, False) for p, _ in gazetteer.lookup(f"{span.key} {suffix}") if p.feature == "region"]
     if regions:
-        # A city big enough to name its surroundings, where no area of its country bears its name: 'the Charlotte
-        # region' is North Carolina's Charlotte, not Charlotte parish of Saint Vincent ('the Kyiv region' stays
-        # Kyiv Oblast).
-        regions += [(p, False) for p, alternate in found if not alternate and p.feature == "city"
-                    and p.population >= LARGE_CITY and all(r.country_code != p.country_code for r, _ in regions)]
+        # The biggest city of the name, when big enough to name its surroundings and no area of its country bears
+        # the name: 'the Charlotte region' is North Carolina's Charlotte, not Charlotte parish of Saint Vincent
+        # ('the Kyiv region' stays Kyiv Oblast, 'the Alexandria region' Egypt's governorate).
+        biggest = max((p for p, alternate in found if not alternate and p.feature == "city"),
+                      key=lambda p: p.population, default=None)
+        if biggest is not None and biggest.population >= LARGE_CITY \
+                and all(r.country_code != biggest.country_code for r, _ in regions):
+            regions.append((biggest, False))
         return [(p, False) for p, _ in regions]
     # "Kharkiv Oblast" with no such alias: the region the biggest town of that name lies in, if a region could be
     # named after it ('Occidental province' in Congo is not the region of Occidental, California, a village).
@@ -315,33 +321,41 @@ def _is_county(span: Span) -> bool:
 
 
 def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
-                     readings: list[list[tuple[Place, bool]]], i: int) -> set[int]:
+                     readings: list[list[tuple[Place, bool]]], i: int, scene: Scene,
+                     own_guesses: dict[str, list[Place]]) -> set[int]:
     """Local news lists a town with the county it lies in: 'Paris and Henry County' is Paris, Tennessee, and
     'Mansfield, Richland County' Mansfield, Ohio. The ids of the span's readings that a county (or, for a county,
-    a town) listed next to it pairs with: a town under its own name within NEAR_KM of the county's centre, in its
-    state. Empty when no pair lies so close, and the readings stay as they are: 'Washington and Montgomery County'
-    (the Washington in Missouri lies beyond) keeps the capital. A county bearing the town's name pairs with nothing
-    (a Jackson County holds a Jackson in many states), nor does a town with its state written after it."""
+    a town) listed next to it pairs with: a town under its own name within _IN_COUNTY_KM of the county's centre,
+    in its state, the biggest such town where several pair. Empty when none lies so close, and the readings stay
+    as they are: 'Washington and Montgomery County' keeps the capital. A county bearing the town's name pairs with
+    nothing (a Jackson County holds a Jackson in many states), nor does a name with a state written after it
+    ('Dallas and Polk County, Fla.'), nor one whose likeliest reading lies in a state the text names ('Denver and
+    Lincoln County' in a story about Colorado)."""
     neighbours = [k for k in (i - 1, i + 1) if 0 <= k < len(spans)
                   and text[spans[min(i, k)].end : spans[max(i, k)].start] in _LIST_GAPS]
     if not neighbours:
         return set()  # most names: in no list
     county = _is_county(spans[i])
-    paired: set[int] = set()
+    pairs: list[tuple[Place, Place]] = []
     for k in neighbours:
         if _is_county(spans[k]) == county or family(spans[k].key) == family(spans[i].key):
             continue
         town_at, county_at = (k, i) if county else (i, k)
-        if _named_area(text, spans, first, town_at) is not None:
-            continue
-        for town, alternate in readings[town_at]:
-            if alternate or town.feature != "city":
-                continue
-            for area, _ in readings[county_at]:
-                if area.feature == "district" and area.country_code == town.country_code \
-                        and area.admin1 == town.admin1 and near(town, area) >= 1.0:
-                    paired.add(area.geonames_id if county else town.geonames_id)
-    return paired
+        # The text's states less the two names' own first guesses (Bethlehem's governorate is no evidence).
+        around = scene.without(scene_of(own_guesses.get(spans[town_at].key, [])
+                                        + own_guesses.get(spans[county_at].key, [])))
+        if any(_named_area(text, spans, first, at) is not None or (guess := first[at]) is not None
+               and around.regions.get((guess.country_code, guess.admin1)) for at in (town_at, county_at)):
+            continue  # the state written after either, or named elsewhere in the text, says where it lies
+        pairs += [(town, area) for town, town_alternate in readings[town_at] if not town_alternate
+                  and town.feature == "city" for area, area_alternate in readings[county_at] if not area_alternate
+                  and area.feature == "district" and area.country_code == town.country_code
+                  and area.admin1 == town.admin1 and flat_km(town.lat, town.lon, area.lat, area.lon) <= _IN_COUNTY_KM]
+    if not pairs:
+        return set()
+    # One pair, so that the town and the county end up in one state: the biggest town's.
+    town = max((t for t, _ in pairs), key=lambda t: t.population)
+    return {area.geonames_id if county else town.geonames_id for t, area in pairs if t is town}
 
 
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,

@@ -344,18 +344,28 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
         # The text's states less the two names' own first guesses (Bethlehem's governorate is no evidence).
         around = scene.without(scene_of(own_guesses.get(spans[town_at].key, [])
                                         + own_guesses.get(spans[county_at].key, [])))
-        if any(_named_area(text, spans, first, at) is not None or (guess := first[at]) is not None
-               and around.regions.get((guess.country_code, guess.admin1)) for at in (town_at, county_at)):
-            continue  # the state written after either, or named elsewhere in the text, says where it lies
-        pairs += [(town, area) for town, town_alternate in readings[town_at] if not town_alternate
-                  and town.feature == "city" for area, area_alternate in readings[county_at] if not area_alternate
-                  and area.feature == "district" and area.country_code == town.country_code
-                  and area.admin1 == town.admin1 and flat_km(town.lat, town.lon, area.lat, area.lon) <= _IN_COUNTY_KM]
+        if _placed(text, spans, first, town_at, around) or _placed(text, spans, first, county_at, around):
+            continue
+        for town, town_alternate in readings[town_at]:
+            if town_alternate or town.feature != "city":
+                continue
+            pairs += [(town, area) for area, area_alternate in readings[county_at]
+                      if not area_alternate and area.feature == "district" and area.country_code == town.country_code
+                      and area.admin1 == town.admin1
+                      and flat_km(town.lat, town.lon, area.lat, area.lon) <= _IN_COUNTY_KM]
     if not pairs:
         return set()
     # One pair, so that the town and the county end up in one state: the biggest town's.
     town = max((t for t, _ in pairs), key=lambda t: t.population)
-    return {area.geonames_id if county else town.geonames_id for t, area in pairs if t is town}
+    return {area.geonames_id if county else town.geonames_id for t, area in pairs if t == town}
+
+
+def _placed(text: str, spans: list[Span], first: list[Place | None], i: int, scene: Scene) -> bool:
+    """True when a state or country written right after the name, or named elsewhere in the text (the scene) as
+    the state of its likeliest reading, already says where it lies."""
+    guess = first[i]
+    return _named_area(text, spans, first, i) is not None or (
+        guess is not None and (guess.country_code, guess.admin1) in scene.regions)
 
 
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,

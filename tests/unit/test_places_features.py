@@ -253,6 +253,19 @@ def test_a_name_listed_among_countries_or_states_is_one_of_them(gazetteer, text,
         # The town's own first reading (Bethlehem governorate, in the West Bank) is no evidence against the pair.
         ("Bethlehem and Northampton County officials opened the bridge.", [("Bethlehem", 5180225),
                                                                           ("Northampton County", 5203809)]),
+        ("Lebanon and Warren County officials approved the new park.", [("Lebanon", 4516412),
+                                                                       ("Warren County", 4527624)]),
+        # Another country's town in the sentence says nothing about which state is meant.
+        ("Georgetown and Scott County officials celebrated the Toyota expansion.",
+         [("Georgetown", 4292686), ("Scott County", 4307808), ("Toyota", 1849814)]),
+        # Another name of the sentence first read in Ohio: Troy, Ohio lies in Miami County, and Troy, North
+        # Carolina in its Montgomery County is no pair here.
+        ("Troy and Montgomery County officials met in Dayton.", [("Troy", 5174358), ("Montgomery County", 4518598),
+                                                                 ("Dayton", 4509884)]),
+        # Gadsden, South Carolina lies near the centre of its Calhoun County, but a town a tenth the size of
+        # Alabama's Gadsden does not take the name.
+        ("Gadsden and Calhoun County officials discussed flooding.", [("Gadsden", 4063619),
+                                                                     ("Calhoun County", 4053062)]),
         # A state written after the county, or named elsewhere in the text, says where the names lie: not Dallas,
         # Oregon, seat of Polk County, Oregon, nor Denver, North Carolina, in Lincoln County, North Carolina.
         ("Flights between Dallas and Polk County, Fla., were canceled.", [("Dallas", 4684888),

@@ -13,6 +13,7 @@ from services.normalize.places.model import Place
 from services.normalize.places.names import name_key
 from services.normalize.places.recognize import COUNTY_WORDS, Span, find_spans
 from services.normalize.places.words import tokenize
+from services.normalize.temporal.sentences import sentence_index
 
 _FEATURE_PRIOR = {"continent": 3.0, "country": 3.0, "region": 1.0, "district": 0.5, "city": 0.0}
 _ALTERNATE_PENALTY = 2.0
@@ -42,6 +43,8 @@ _GENERIC_AREAS = frozenset(
 # A county seat lies near its county's centre; 40 km took in towns of the neighbouring counties ('Huntsville and
 # Morgan County' read Huntsville, Tennessee, one county off).
 _IN_COUNTY_KM = 20.0
+# A town a tenth the size of its country's biggest namesake pairs with no county: that name is the bigger town's.
+_OUTSIZED = 10
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or "))
 
 Key = TypeVar("Key")
@@ -326,11 +329,15 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
     """Local news lists a town with the county it lies in: 'Paris and Henry County' is Paris, Tennessee, and
     'Mansfield, Richland County' Mansfield, Ohio. The ids of the span's readings that a county (or, for a county,
     a town) listed next to it pairs with: a town under its own name within _IN_COUNTY_KM of the county's centre,
-    in its state, the biggest such town where several pair. Empty when none lies so close, and the readings stay
-    as they are: 'Washington and Montgomery County' keeps the capital. A county bearing the town's name pairs with
-    nothing (a Jackson County holds a Jackson in many states), nor does a name with a state written after it
-    ('Dallas and Polk County, Fla.'), nor one whose likeliest reading lies in a state the text names ('Denver and
-    Lincoln County' in a story about Colorado)."""
+    in its state, the biggest such town where several pair, and not a tenth the size of its country's biggest
+    namesake ('Dallas and Polk County' is not Dallas, Oregon).
+
+    The rest of the text may point elsewhere: then only a pair in a state it points to counts, the states it names
+    and those where the other names of the sentence are first read ('Troy and Montgomery County officials met in
+    Dayton' is no pair: Troy, Ohio lies in Miami County). Empty when no pair is left, and the readings stay as they
+    are ('Washington and Montgomery County' keeps the capital). A county bearing the town's name pairs with nothing
+    (a Jackson County holds a Jackson in many states), nor does a name with a state written after it ('Dallas and
+    Polk County, Fla.')."""
     neighbours = [k for k in (i - 1, i + 1) if 0 <= k < len(spans)
                   and text[spans[min(i, k)].end : spans[max(i, k)].start] in _LIST_GAPS]
     if not neighbours:
@@ -341,31 +348,44 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
         if _is_county(spans[k]) == county or family(spans[k].key) == family(spans[i].key):
             continue
         town_at, county_at = (k, i) if county else (i, k)
-        # The text's states less the two names' own first guesses (Bethlehem's governorate is no evidence).
-        around = scene.without(scene_of(own_guesses.get(spans[town_at].key, [])
-                                        + own_guesses.get(spans[county_at].key, [])))
-        if _placed(text, spans, first, town_at, around) or _placed(text, spans, first, county_at, around):
-            continue
-        for town, town_alternate in readings[town_at]:
-            if town_alternate or town.feature != "city":
-                continue
+        if any(_named_area(text, spans, first, at) is not None for at in (town_at, county_at)):
+            continue  # the state written after it says where it lies
+        towns = [town for town, alternate in readings[town_at] if not alternate and town.feature == "city"]
+        biggest: dict[str | None, int] = {}  # per country, the biggest town of the name
+        for town in towns:
+            biggest[town.country_code] = max(biggest.get(town.country_code, 0), town.population)
+        for town in towns:
+            if town.population * _OUTSIZED < biggest[town.country_code]:
+                continue  # 'Gadsden and Calhoun County' is not Gadsden, South Carolina, a village beside Alabama's
             pairs += [(town, area) for area, area_alternate in readings[county_at]
                       if not area_alternate and area.feature == "district" and area.country_code == town.country_code
                       and area.admin1 == town.admin1
                       and flat_km(town.lat, town.lon, area.lat, area.lon) <= _IN_COUNTY_KM]
     if not pairs:
         return set()
+    # States of other countries say nothing about which of this country's states is meant ('Georgetown and Scott
+    # County officials celebrated the Toyota expansion').
+    pointed = {state for state in _states_pointed_to(text, spans, first, i, {spans[k].key for k in neighbours}, scene,
+                                                     own_guesses) if state[0] in {t.country_code for t, _ in pairs}}
+    if pointed:
+        pairs = [(town, area) for town, area in pairs if (town.country_code, town.admin1) in pointed]
+        if not pairs:
+            return set()
     # One pair, so that the town and the county end up in one state: the biggest town's.
     town = max((t for t, _ in pairs), key=lambda t: t.population)
     return {area.geonames_id if county else town.geonames_id for t, area in pairs if t == town}
 
 
-def _placed(text: str, spans: list[Span], first: list[Place | None], i: int, scene: Scene) -> bool:
-    """True when a state or country written right after the name, or named elsewhere in the text (the scene) as
-    the state of its likeliest reading, already says where it lies."""
-    guess = first[i]
-    return _named_area(text, spans, first, i) is not None or (
-        guess is not None and (guess.country_code, guess.admin1) in scene.regions)
+def _states_pointed_to(text: str, spans: list[Span], first: list[Place | None], i: int, beside: set[str],
+                       scene: Scene, own_guesses: dict[str, list[Place]]) -> set[Region]:
+    """The states the text names (less the first guesses of the span and the names beside it: Bethlehem's
+    governorate is no evidence) and those where the other names of the span's sentence are first read."""
+    keys = beside | {spans[i].key}
+    named = scene.without(scene_of([p for key in keys for p in own_guesses.get(key, [])]))
+    sentences = sentence_index(text)
+    return set(named.regions) | {(p.country_code, p.admin1) for j, p in enumerate(first)
+                                 if p is not None and p.admin1 and p.feature != "country" and spans[j].key not in keys
+                                 and sentences.same_sentence(spans[j].start, spans[i].start)}
 
 
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,

@@ -81,6 +81,9 @@ def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_nei
         ("Cases rose in the Houston region.", [("Houston region", HOUSTON)]),  # the city's surroundings, not Texas
         # No area of the United States bears the name: not Charlotte parish, Saint Vincent.
         ("Jobs grew in the Charlotte region last year.", [("Charlotte region", CHARLOTTE)]),
+        # Read as the city, Charlotte does not make the story one about North Carolina: not its Nashville.
+        ("The Charlotte region and the Nashville region both added jobs.",
+         [("Charlotte region", CHARLOTTE), ("Nashville region", 4644585)]),
         # The biggest Alexandria is Egypt's, whose governorate bears the name: not Alexandria, Virginia.
         ("U.S. officials said the Alexandria region saw floods.", [("U.S.", 6252001), ("Alexandria region", 361059)]),
         ("In Ukraine, shelling hit the Kharkov region.", [("Ukraine", 690791), ("Kharkov region", KHARKIV_OBLAST)]),
@@ -262,6 +265,9 @@ def test_a_name_listed_among_countries_or_states_is_one_of_them(gazetteer, text,
         # Carolina in its Montgomery County is no pair here.
         ("Troy and Montgomery County officials met in Dayton.", [("Troy", 5174358), ("Montgomery County", 4518598),
                                                                  ("Dayton", 4509884)]),
+        # A state name in the sentence counts though first read as the country: not Auburn, Indiana.
+        ("Auburn and DeKalb County officials met with Georgia transportation officials.",
+         [("Auburn", 4180512), ("DeKalb County", 4191014), ("Georgia", 4197000)]),
         # Gadsden, South Carolina lies near the centre of its Calhoun County, but a town a tenth the size of
         # Alabama's Gadsden does not take the name.
         ("Gadsden and Calhoun County officials discussed flooding.", [("Gadsden", 4063619),

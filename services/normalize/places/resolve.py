@@ -136,7 +136,7 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
     if all(len(c) == 1 for c in readings):
         return [c[0][0] for c in readings]  # every name unambiguous, as in most items: nothing to weigh
     first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(readings, spans, strict=True)]
-    steering = [p if p is not None and _confident(c) else None for p, c in zip(first, readings, strict=True)]
+    steering = [p if p is not None and _confident(c, p) else None for p, c in zip(first, readings, strict=True)]
     everyone = scene.merged(scene_of([p for p in steering if p is not None]))
     own_guesses: dict[str, list[Place]] = {}
     for span, steer in zip(spans, steering, strict=True):
@@ -292,10 +292,12 @@ def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:
     return len([p for p, alternate in gazetteer.lookup(span.key) if not alternate]) == 1
 
 
-def _confident(readings: list[tuple[Place, bool]]) -> bool:
-    """A name that is unambiguous, or a country or region, may steer the others."""
+def _confident(readings: list[tuple[Place, bool]], guess: Place) -> bool:
+    """A name that is unambiguous, or a country or region of the country it is first read in, may steer the others
+    ('Kharkiv', city and oblast); not a city that only a region abroad shares its name with ('the Charlotte region'
+    does not make a story about North Carolina, for Charlotte parish of Saint Vincent)."""
     primary = [p for p, alternate in readings if not alternate]
-    return len(primary) == 1 or any(p.specificity <= 2 for p in primary)
+    return len(primary) == 1 or any(p.specificity <= 2 and p.country_code == guess.country_code for p in primary)
 
 
 def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:
@@ -365,8 +367,9 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
         return set()
     # States of other countries say nothing about which of this country's states is meant ('Georgetown and Scott
     # County officials celebrated the Toyota expansion').
-    pointed = {state for state in _states_pointed_to(text, spans, first, i, {spans[k].key for k in neighbours}, scene,
-                                                     own_guesses) if state[0] in {t.country_code for t, _ in pairs}}
+    beside = {spans[k].key for k in neighbours}
+    pointed = {state for state in _states_pointed_to(text, spans, first, readings, i, beside, scene, own_guesses)
+               if state[0] in {t.country_code for t, _ in pairs}}
     if pointed:
         pairs = [(town, area) for town, area in pairs if (town.country_code, town.admin1) in pointed]
         if not pairs:
@@ -376,16 +379,24 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
     return {area.geonames_id if county else town.geonames_id for t, area in pairs if t == town}
 
 
-def _states_pointed_to(text: str, spans: list[Span], first: list[Place | None], i: int, beside: set[str],
-                       scene: Scene, own_guesses: dict[str, list[Place]]) -> set[Region]:
+def _states_pointed_to(text: str, spans: list[Span], first: list[Place | None],
+                       readings: list[list[tuple[Place, bool]]], i: int, beside: set[str], scene: Scene,
+                       own_guesses: dict[str, list[Place]]) -> set[Region]:
     """The states the text names (less the first guesses of the span and the names beside it: Bethlehem's
-    governorate is no evidence) and those where the other names of the span's sentence are first read."""
+    governorate is no evidence), and those of the other names of the span's sentence: where each is first read,
+    and the state it may be ('Georgia', first read as the country)."""
     keys = beside | {spans[i].key}
     named = scene.without(scene_of([p for key in keys for p in own_guesses.get(key, [])]))
+    pointed = set(named.regions)
     sentences = sentence_index(text)
-    return set(named.regions) | {(p.country_code, p.admin1) for j, p in enumerate(first)
-                                 if p is not None and p.admin1 and p.feature != "country" and spans[j].key not in keys
-                                 and sentences.same_sentence(spans[j].start, spans[i].start)}
+    for j, guess in enumerate(first):
+        if guess is None or spans[j].key in keys or not sentences.same_sentence(spans[j].start, spans[i].start):
+            continue
+        if guess.admin1 and guess.feature != "country":
+            pointed.add((guess.country_code, guess.admin1))
+        pointed.update((p.country_code, p.admin1) for p, alternate in readings[j]
+                       if not alternate and p.feature == "region" and p.admin1)
+    return pointed
 
 
 def _listed_with_area(text: str, spans: list[Span], first: list[Place | None], i: int,

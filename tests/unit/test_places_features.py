@@ -81,9 +81,6 @@ def test_the_country_of_a_compass_region_is_named_by_that_country_not_by_its_nei
         ("Cases rose in the Houston region.", [("Houston region", HOUSTON)]),  # the city's surroundings, not Texas
         # No area of the United States bears the name: not Charlotte parish, Saint Vincent.
         ("Jobs grew in the Charlotte region last year.", [("Charlotte region", CHARLOTTE)]),
-        # Read as the city, Charlotte does not make the story one about North Carolina: not its Nashville.
-        ("The Charlotte region and the Nashville region both added jobs.",
-         [("Charlotte region", CHARLOTTE), ("Nashville region", 4644585)]),
         # The biggest Alexandria is Egypt's, whose governorate bears the name: not Alexandria, Virginia.
         ("U.S. officials said the Alexandria region saw floods.", [("U.S.", 6252001), ("Alexandria region", 361059)]),
         ("In Ukraine, shelling hit the Kharkov region.", [("Ukraine", 690791), ("Kharkov region", KHARKIV_OBLAST)]),

@@ -136,7 +136,7 @@ def resolve_spans(text: str, spans: list[Span], gazetteer: Gazetteer, scene: Sce
     if all(len(c) == 1 for c in readings):
         return [c[0][0] for c in readings]  # every name unambiguous, as in most items: nothing to weigh
     first = [c[0][0] if len(c) == 1 else _best(c, span, scene, None) for c, span in zip(readings, spans, strict=True)]
-    steering = [p if p is not None and _confident(c, p) else None for p, c in zip(first, readings, strict=True)]
+    steering = [p if p is not None and _confident(c) else None for p, c in zip(first, readings, strict=True)]
     everyone = scene.merged(scene_of([p for p in steering if p is not None]))
     own_guesses: dict[str, list[Place]] = {}
     for span, steer in zip(spans, steering, strict=True):
@@ -292,12 +292,10 @@ def is_unambiguous(span: Span, gazetteer: Gazetteer) -> bool:
     return len([p for p, alternate in gazetteer.lookup(span.key) if not alternate]) == 1
 
 
-def _confident(readings: list[tuple[Place, bool]], guess: Place) -> bool:
-    """A name that is unambiguous, or a country or region of the country it is first read in, may steer the others
-    ('Kharkiv', city and oblast); not a city that only a region abroad shares its name with ('the Charlotte region'
-    does not make a story about North Carolina, for Charlotte parish of Saint Vincent)."""
+def _confident(readings: list[tuple[Place, bool]]) -> bool:
+    """A name that is unambiguous, or a country or region, may steer the others."""
     primary = [p for p, alternate in readings if not alternate]
-    return len(primary) == 1 or any(p.specificity <= 2 and p.country_code == guess.country_code for p in primary)
+    return len(primary) == 1 or any(p.specificity <= 2 for p in primary)
 
 
 def _named_area(text: str, spans: list[Span], first: list[Place | None], i: int) -> Place | None:

@@ -332,12 +332,11 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
     in its state, the biggest such town where several pair, and not a tenth the size of its country's biggest
     namesake ('Dallas and Polk County' is not Dallas, Oregon).
 
-    The rest of the text may point elsewhere: then only a pair in a state it points to counts, the states it names
-    and those where the other names of the sentence are first read ('Troy and Montgomery County officials met in
-    Dayton' is no pair: Troy, Ohio lies in Miami County). Empty when no pair is left, and the readings stay as they
-    are ('Washington and Montgomery County' keeps the capital). A county bearing the town's name pairs with nothing
-    (a Jackson County holds a Jackson in many states), nor does a name with a state written after it ('Dallas and
-    Polk County, Fla.')."""
+    The rest of the text may point elsewhere (see _states_pointed_to): then only a pair in a state it points to
+    counts ('Troy and Montgomery County officials met in Dayton' is no pair: Troy, Ohio lies in Miami County).
+    Empty when no pair is left, and the readings stay as they are ('Washington and Montgomery County' keeps the
+    capital). A county bearing the town's name pairs with nothing (a Jackson County holds a Jackson in many
+    states), nor does a name with a state written after it ('Dallas and Polk County, Fla.')."""
     neighbours = [k for k in (i - 1, i + 1) if 0 <= k < len(spans)
                   and text[spans[min(i, k)].end : spans[max(i, k)].start] in _LIST_GAPS]
     if not neighbours:
@@ -365,9 +364,10 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
         return set()
     # States of other countries say nothing about which of this country's states is meant ('Georgetown and Scott
     # County officials celebrated the Toyota expansion').
+    countries = {town.country_code for town, _ in pairs}
     beside = {spans[k].key for k in neighbours}
     pointed = {state for state in _states_pointed_to(text, spans, first, readings, i, beside, scene, own_guesses)
-               if state[0] in {t.country_code for t, _ in pairs}}
+               if state[0] in countries}
     if pointed:
         pairs = [(town, area) for town, area in pairs if (town.country_code, town.admin1) in pointed]
         if not pairs:

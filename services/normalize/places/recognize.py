@@ -15,13 +15,13 @@ from services.normalize.places.lexicon import (
     FEATURE_HEADS,
     FEATURE_TAILS,
     FEATURES_OF,
+    INSTITUTION_WORDS,
     NAME_OPENERS,
     NEVER_PLACES,
     ORGANISATION_TAILS,
     PERSON_TITLES,
     PLACE_CUES,
     REGION_WORDS,
-    INSTITUTION_WORDS,
     SETTLEMENT_WORDS,
 )
 from services.normalize.places.people import COMMON_WORD, Token, joined, people_named
@@ -408,7 +408,7 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
         # is its state, and the capitalised word opens the next sentence (but 'the N.Y. Post', 'N.J. Transit')
         return False
     if tokens[nxt].key in ORGANISATION_TAILS:
-        return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))
+        return not _a_state_institution(text, tokens, span, nxt, gazetteer)
     if tokens[nxt].key in FEATURE_TAILS:  # 'Indian Ocean', 'Plum Island'
         if tokens[nxt].key == "gulf" and nxt + 1 < len(tokens) and tokens[nxt + 1].key == "coast":
             return False  # 'the Texas Gulf Coast' is in Texas (but 'the Indian Ocean coast' is not in India)
@@ -421,7 +421,12 @@ def _before_organisation_word(text: str, tokens: list[Token], span: Span, gazett
     places = [p for p, _ in gazetteer.lookup(span.key)]
     if not all(p.specificity >= 2 for p in places) or tokens[nxt].text.isupper():
         return False
-    return not (_names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt))
+    return not _a_state_institution(text, tokens, span, nxt, gazetteer)
+
+
+def _a_state_institution(text: str, tokens: list[Token], span: Span, nxt: int, gazetteer: Gazetteer) -> bool:
+    """'the Texas Department of Criminal Justice': a state's name opening an institution's, starting at token nxt."""
+    return _names_a_state(span.key, gazetteer) and _institution_follows(text, tokens, nxt)
 
 
 def _institution_follows(text: str, tokens: list[Token], i: int) -> bool:

@@ -274,11 +274,17 @@ def _outgrowing_their_namesakes(found: list[tuple[Place, bool]]) -> list[tuple[P
     Russia, and 'Akko' is Acre in Israel."""
     if all(not alternate for _, alternate in found):
         return found  # most names
-    own: dict[str | None, int] = {}
-    for place, alternate in found:
-        if not alternate and place.feature == "city" and place.population > own.get(place.country_code, -1):
-            own[place.country_code] = place.population
+    own = _biggest_cities(found)
     return [(p, alternate) for p, alternate in found if not alternate or p.population > own.get(p.country_code, -1)]
+
+
+def _biggest_cities(readings: list[tuple[Place, bool]]) -> dict[str | None, int]:
+    """Per country, the population of the biggest city among the readings that bears the name as its own."""
+    biggest: dict[str | None, int] = {}
+    for place, alternate in readings:
+        if not alternate and place.feature == "city" and place.population > biggest.get(place.country_code, -1):
+            biggest[place.country_code] = place.population
+    return biggest
 
 
 def _bears_name(region: str, names: tuple[str, ...]) -> bool:
@@ -349,12 +355,9 @@ def _town_and_county(text: str, spans: list[Span], first: list[Place | None],
         town_at, county_at = (k, i) if county else (i, k)
         if any(_named_area(text, spans, first, at) is not None for at in (town_at, county_at)):
             continue  # the state written after it says where it lies
-        towns = [town for town, alternate in readings[town_at] if not alternate and town.feature == "city"]
-        biggest: dict[str | None, int] = {}  # per country, the biggest town of the name
-        for town in towns:
-            biggest[town.country_code] = max(biggest.get(town.country_code, 0), town.population)
-        for town in towns:
-            if town.population * _OUTSIZED < biggest[town.country_code]:
+        biggest = _biggest_cities(readings[town_at])
+        for town, alternate in readings[town_at]:
+            if alternate or town.feature != "city" or town.population * _OUTSIZED < biggest[town.country_code]:
                 continue  # 'Gadsden and Calhoun County' is not Gadsden, South Carolina, a village beside Alabama's
             pairs += [(town, area) for area, area_alternate in readings[county_at]
                       if not area_alternate and area.feature == "district" and area.country_code == town.country_code
